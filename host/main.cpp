@@ -1,0 +1,2 @@
+// Temporary: replaced by the real host.
+int main() { return 0; }

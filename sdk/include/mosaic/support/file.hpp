@@ -1,0 +1,73 @@
+// mosaic/support/file.hpp - file helpers that never lose data.
+//
+// Every write is atomic: a temporary file in the same directory is written and fsync'ed,
+// given the mode of the file it replaces (or the requested mode), renamed over the target,
+// and the directory is fsync'ed. A reader that fails to parse a file throws mosaic::Error
+// (exit_usage) naming the path, line and column, so the caller never overwrites it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mosaic::support {
+
+namespace fs = std::filesystem;
+
+// Reads a whole file. std::nullopt when it does not exist; throws mosaic::Error (exit_failed)
+// when it exists but cannot be read.
+std::optional<std::string> read_file(const fs::path& path);
+
+// Atomically replaces `path` with `content`. `mode` applies to a new file; an existing file
+// keeps its mode unless `force_mode` is set. Parent directories are created (0700 when
+// `private_dirs`, else 0755). Throws mosaic::Error (exit_failed) naming the path.
+struct WriteOptions {
+    std::optional<mode_t> mode;  // default 0644 for new files
+    bool force_mode = false;
+    bool private_dirs = false;
+};
+void write_file_atomic(const fs::path& path, const std::string& content, const WriteOptions& opts = {});
+
+// Secrets: 0600 file in 0700 directories, mode enforced even when the file existed.
+void write_secret_file(const fs::path& path, const std::string& content);
+
+// Creates `dir` (and parents) with `mode` for the ones it creates.
+void make_dirs(const fs::path& dir, mode_t mode = 0755);
+
+// JSON: std::nullopt when the file does not exist. A file that exists but is not valid JSON
+// throws mosaic::Error(exit_usage, "cannot parse '<path>' line L column C: <what>; fix or
+// remove the file"). An empty file is an error too.
+std::optional<nlohmann::json> load_json_file(const fs::path& path);
+// Pretty-printed (2 spaces) with a final newline, atomically.
+void store_json_file(const fs::path& path, const nlohmann::json& value, const WriteOptions& opts = {});
+
+// .env files: KEY=VALUE lines, '#' comments and blank lines kept verbatim. Values may be
+// quoted with '...' or "..." (quotes stripped on read). A line that is neither throws
+// mosaic::Error(exit_usage) naming path and line.
+struct EnvFile {
+    struct Line {
+        std::string raw;                 // the line as read (used when key is empty or untouched)
+        std::string key;                 // empty for comments / blank lines
+        std::string value;
+        bool changed = false;
+    };
+    std::vector<Line> lines;
+
+    static EnvFile parse(const std::string& text, const std::string& origin);
+    static EnvFile load(const fs::path& path);  // empty when the file does not exist
+    std::optional<std::string> get(const std::string& key) const;
+    void set(const std::string& key, const std::string& value);  // replaces in place or appends
+    bool erase(const std::string& key);
+    std::map<std::string, std::string> values() const;
+    std::string render() const;  // bare `KEY=` for empty values; quotes values needing them
+};
+
+// Current UTC time as "20261126T154700Z" (backup-file stamps).
+std::string utc_stamp();
+
+}  // namespace mosaic::support

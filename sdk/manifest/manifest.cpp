@@ -1,0 +1,172 @@
+#include "manifest.hpp"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include <mosaic/plugin_abi.h>
+
+namespace mosaic::manifest {
+
+using nlohmann::json;
+
+json to_json(const Manifest& m) {
+    json commands = json::array();
+    for (const auto& c : m.commands) commands.push_back({{"name", c.name}, {"summary", c.summary}, {"usage", c.usage}});
+    json services = json::array();
+    for (const auto& s : m.services) services.push_back({{"name", s.name}, {"summary", s.summary}});
+    return json{{"schema", schema_version},
+                {"name", m.name},
+                {"library", m.library},
+                {"abi", {{"major", m.abi_major}, {"minor", m.abi_minor}}},
+                {"version", m.version},
+                {"vendor", m.vendor},
+                {"summary", m.summary},
+                {"commands", commands},
+                {"services", services}};
+}
+
+namespace {
+
+const json& member(const json& obj, const std::string& key, const std::string& where) {
+    auto it = obj.find(key);
+    if (it == obj.end()) throw std::runtime_error("missing key '" + where + key + "'");
+    return *it;
+}
+
+std::string string_at(const json& obj, const std::string& key, const std::string& where, bool optional = false) {
+    if (optional && !obj.contains(key)) return {};
+    const json& v = member(obj, key, where);
+    if (!v.is_string()) throw std::runtime_error("'" + where + key + "' must be a string");
+    return v.get<std::string>();
+}
+
+uint32_t uint_at(const json& obj, const std::string& key, const std::string& where) {
+    const json& v = member(obj, key, where);
+    if (!v.is_number_unsigned()) throw std::runtime_error("'" + where + key + "' must be a non-negative integer");
+    return v.get<uint32_t>();
+}
+
+const std::regex& name_pattern() {
+    static const std::regex re("^[a-z][a-z0-9-]*$");
+    return re;
+}
+
+}  // namespace
+
+Manifest from_json(const json& j) {
+    if (!j.is_object()) throw std::runtime_error("a manifest must be a JSON object");
+    if (uint_at(j, "schema", "") != static_cast<uint32_t>(schema_version))
+        throw std::runtime_error("unsupported 'schema' " + j.at("schema").dump() + " (expected " +
+                                 std::to_string(schema_version) + ")");
+    Manifest m;
+    m.name = string_at(j, "name", "");
+    if (!std::regex_match(m.name, name_pattern()))
+        throw std::runtime_error("'name' must match [a-z][a-z0-9-]*, got '" + m.name + "'");
+    m.library = string_at(j, "library", "");
+    if (m.library.empty() || m.library.find('/') != std::string::npos)
+        throw std::runtime_error("'library' must be a file name without '/'");
+    const json& abi = member(j, "abi", "");
+    if (!abi.is_object()) throw std::runtime_error("'abi' must be an object");
+    m.abi_major = uint_at(abi, "major", "abi.");
+    m.abi_minor = uint_at(abi, "minor", "abi.");
+    m.version = string_at(j, "version", "");
+    m.vendor = string_at(j, "vendor", "");
+    m.summary = string_at(j, "summary", "");
+    const json& commands = member(j, "commands", "");
+    if (!commands.is_array()) throw std::runtime_error("'commands' must be an array");
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        std::string where = "commands[" + std::to_string(i) + "].";
+        if (!commands[i].is_object()) throw std::runtime_error("'" + where.substr(0, where.size() - 1) + "' must be an object");
+        Command c{string_at(commands[i], "name", where), string_at(commands[i], "summary", where),
+                  string_at(commands[i], "usage", where, true)};
+        if (!std::regex_match(c.name, name_pattern()))
+            throw std::runtime_error("'" + where + "name' must match [a-z][a-z0-9-]*, got '" + c.name + "'");
+        m.commands.push_back(std::move(c));
+    }
+    if (j.contains("services")) {
+        const json& services = j.at("services");
+        if (!services.is_array()) throw std::runtime_error("'services' must be an array");
+        for (std::size_t i = 0; i < services.size(); ++i) {
+            std::string where = "services[" + std::to_string(i) + "].";
+            if (!services[i].is_object()) throw std::runtime_error("'" + where.substr(0, where.size() - 1) + "' must be an object");
+            m.services.push_back({string_at(services[i], "name", where), string_at(services[i], "summary", where)});
+        }
+    }
+    return m;
+}
+
+Manifest load(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read '" + path.string() + "'");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(buf.str());
+    } catch (const json::parse_error& e) {
+        // nlohmann reports a byte offset; turn it into line and column.
+        std::string text = buf.str();
+        std::size_t line = 1, col = 1;
+        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+            if (text[i] == '\n') ++line, col = 1;
+            else ++col;
+        }
+        throw std::runtime_error("not valid JSON at line " + std::to_string(line) + " column " + std::to_string(col));
+    }
+    return from_json(j);
+}
+
+namespace {
+std::string c_str_or_throw(const char* s, const char* what) {
+    if (s == nullptr) throw std::runtime_error(std::string("descriptor field '") + what + "' is NULL");
+    return s;
+}
+}  // namespace
+
+Manifest from_descriptor(const mosaic_plugin_v1& d, const std::string& library_file) {
+    if (d.struct_size < offsetof(mosaic_plugin_v1, shutdown) + sizeof(d.shutdown))
+        throw std::runtime_error("descriptor struct_size " + std::to_string(d.struct_size) + " is too small");
+    Manifest m;
+    m.name = c_str_or_throw(d.name, "name");
+    m.library = library_file;
+    m.abi_major = d.abi_major;
+    m.abi_minor = d.abi_minor;
+    m.version = c_str_or_throw(d.version, "version");
+    m.vendor = c_str_or_throw(d.vendor, "vendor");
+    m.summary = c_str_or_throw(d.summary, "summary");
+    for (uint32_t i = 0; i < d.command_count; ++i) {
+        const mosaic_command_v1* c = d.commands[i];
+        if (c == nullptr) throw std::runtime_error("descriptor command " + std::to_string(i) + " is NULL");
+        m.commands.push_back({c_str_or_throw(c->name, "commands.name"), c_str_or_throw(c->summary, "commands.summary"),
+                              c->usage ? c->usage : ""});
+    }
+    for (uint32_t i = 0; i < d.service_count; ++i) {
+        const mosaic_service_v1* s = d.services[i];
+        if (s == nullptr) throw std::runtime_error("descriptor service " + std::to_string(i) + " is NULL");
+        m.services.push_back({c_str_or_throw(s->name, "services.name"), c_str_or_throw(s->summary, "services.summary")});
+    }
+    return m;
+}
+
+std::string disagreement(const Manifest& a, const Manifest& b) {
+    auto differ = [](const std::string& what, const std::string& x, const std::string& y) {
+        return what + " '" + x + "' in the manifest, '" + y + "' in the library";
+    };
+    if (a.name != b.name) return differ("name", a.name, b.name);
+    if (a.abi_major != b.abi_major || a.abi_minor != b.abi_minor)
+        return differ("ABI", std::to_string(a.abi_major) + "." + std::to_string(a.abi_minor),
+                      std::to_string(b.abi_major) + "." + std::to_string(b.abi_minor));
+    if (a.version != b.version) return differ("version", a.version, b.version);
+    auto names = [](const auto& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + x.name;
+        return s;
+    };
+    if (names(a.commands) != names(b.commands)) return differ("commands", names(a.commands), names(b.commands));
+    if (names(a.services) != names(b.services)) return differ("services", names(a.services), names(b.services));
+    return {};
+}
+
+}  // namespace mosaic::manifest

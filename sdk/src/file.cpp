@@ -1,0 +1,269 @@
+#include <mosaic/support/file.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mosaic/error.hpp>
+
+namespace mosaic::support {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path, int err = errno) {
+    throw Error(exit_failed, "cannot " + what + " '" + path.string() + "': " + std::strerror(err));
+}
+
+void fsync_dir(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;  // best effort: some filesystems refuse directory fds
+    ::fsync(fd);
+    ::close(fd);
+}
+
+// Turns nlohmann's byte offset into "line L column C".
+std::string position(const std::string& text, std::size_t byte) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+    }
+    return "line " + std::to_string(line) + " column " + std::to_string(col);
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (errno == ENOENT || !fs::exists(path)) return std::nullopt;
+        fail("read", path);
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) fail("read", path);
+    return buf.str();
+}
+
+void make_dirs(const fs::path& dir, mode_t mode) {
+    if (dir.empty()) return;
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) return;
+    make_dirs(dir.parent_path(), mode);
+    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) fail("create directory", dir);
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content, const WriteOptions& opts) {
+    fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    make_dirs(dir, opts.private_dirs ? 0700 : 0755);
+
+    mode_t mode = opts.mode.value_or(0644);
+    struct stat st {};
+    if (!opts.force_mode && ::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
+
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) fail("create a temporary file beside", path);
+    auto cleanup = [&](const std::string& what) {
+        int err = errno;
+        ::close(fd);
+        ::unlink(tmpl.c_str());
+        fail(what, path, err);
+    };
+    if (::fchmod(fd, mode) != 0) cleanup("set the mode of");
+    const char* p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            cleanup("write");
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) cleanup("sync");
+    if (::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmpl.c_str());
+        fail("close", path, err);
+    }
+    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmpl.c_str());
+        fail("replace", path, err);
+    }
+    fsync_dir(dir);
+}
+
+void write_secret_file(const fs::path& path, const std::string& content) {
+    write_file_atomic(path, content, WriteOptions{0600, true, true});
+}
+
+std::optional<nlohmann::json> load_json_file(const fs::path& path) {
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    try {
+        return nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+        if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+        throw Error(exit_usage, "cannot parse '" + path.string() + "' " + position(*text, e.byte) + ": " + what +
+                                    "; fix or remove the file");
+    }
+}
+
+void store_json_file(const fs::path& path, const nlohmann::json& value, const WriteOptions& opts) {
+    write_file_atomic(path, value.dump(2) + "\n", opts);
+}
+
+// --- .env ----------------------------------------------------------------------------------
+
+namespace {
+
+bool valid_key(const std::string& k) {
+    if (k.empty() || !(std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_')) return false;
+    for (char c : k)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return {};
+    auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+std::string render_value(const std::string& v) {
+    if (v.empty()) return {};
+    bool plain = true;
+    for (char c : v)
+        if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '#' || c == '\\' || c == '$' ||
+            c == '`')
+            plain = false;
+    if (plain) return v;
+    if (v.find('\'') == std::string::npos) return "'" + v + "'";
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"' || c == '\\' || c == '$' || c == '`') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+EnvFile EnvFile::parse(const std::string& text, const std::string& origin) {
+    EnvFile f;
+    std::istringstream in(text);
+    std::string raw;
+    int lineno = 0;
+    while (std::getline(in, raw)) {
+        ++lineno;
+        Line line{raw, "", "", false};
+        std::string t = trim(raw);
+        if (t.empty() || t[0] == '#') {
+            f.lines.push_back(std::move(line));
+            continue;
+        }
+        if (t.rfind("export ", 0) == 0) t = trim(t.substr(7));
+        auto eq = t.find('=');
+        std::string key = eq == std::string::npos ? t : trim(t.substr(0, eq));
+        if (eq == std::string::npos || !valid_key(key))
+            throw Error(exit_usage, "cannot parse '" + origin + "' line " + std::to_string(lineno) +
+                                        ": expected KEY=VALUE; fix or remove the line");
+        std::string value = trim(t.substr(eq + 1));
+        if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+            value = value.substr(1, value.size() - 2);
+        } else if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            std::string un;
+            for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+                if (value[i] == '\\' && i + 2 < value.size()) ++i;
+                un += value[i];
+            }
+            value = un;
+        }
+        line.key = key;
+        line.value = value;
+        f.lines.push_back(std::move(line));
+    }
+    return f;
+}
+
+EnvFile EnvFile::load(const fs::path& path) {
+    auto text = read_file(path);
+    if (!text) return {};
+    return parse(*text, path.string());
+}
+
+std::optional<std::string> EnvFile::get(const std::string& key) const {
+    std::optional<std::string> v;
+    for (const auto& l : lines)
+        if (l.key == key) v = l.value;  // the last assignment wins, as in a shell
+    return v;
+}
+
+void EnvFile::set(const std::string& key, const std::string& value) {
+    if (!valid_key(key)) throw Error(exit_usage, "invalid environment variable name '" + key + "'");
+    bool found = false;
+    for (auto it = lines.begin(); it != lines.end();) {
+        if (it->key != key) {
+            ++it;
+            continue;
+        }
+        if (found) {  // drop duplicates so the file has one truth
+            it = lines.erase(it);
+            continue;
+        }
+        found = true;
+        it->value = value;
+        it->changed = true;
+        ++it;
+    }
+    if (!found) lines.push_back(Line{"", key, value, true});
+}
+
+bool EnvFile::erase(const std::string& key) {
+    auto before = lines.size();
+    std::erase_if(lines, [&](const Line& l) { return l.key == key; });
+    return lines.size() != before;
+}
+
+std::map<std::string, std::string> EnvFile::values() const {
+    std::map<std::string, std::string> m;
+    for (const auto& l : lines)
+        if (!l.key.empty()) m[l.key] = l.value;
+    return m;
+}
+
+std::string EnvFile::render() const {
+    std::string out;
+    for (const auto& l : lines) {
+        if (l.key.empty() || !l.changed) out += l.raw;
+        else out += l.key + "=" + render_value(l.value);
+        out += "\n";
+    }
+    return out;
+}
+
+std::string utc_stamp() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+}  // namespace mosaic::support
