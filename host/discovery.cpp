@@ -1,0 +1,222 @@
+#include "discovery.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include "loader.hpp"
+
+namespace mosaic::host {
+
+namespace fs = std::filesystem;
+
+const char* status_text(PluginStatus s) {
+    switch (s) {
+        case PluginStatus::ok: return "ok";
+        case PluginStatus::incompatible_abi: return "incompatible ABI";
+        case PluginStatus::shadowed: return "shadowed";
+        case PluginStatus::missing_library: return "missing library";
+        case PluginStatus::invalid_manifest: return "invalid manifest";
+        case PluginStatus::disabled: return "disabled";
+        case PluginStatus::command_collision: return "command collision";
+    }
+    return "unknown";
+}
+
+bool is_unusable(PluginStatus s) {
+    return s == PluginStatus::incompatible_abi || s == PluginStatus::missing_library ||
+           s == PluginStatus::invalid_manifest || s == PluginStatus::command_collision;
+}
+
+std::string PluginEntry::abi_text() const {
+    if (!manifest) return "-";
+    return std::to_string(manifest->abi_major) + "." + std::to_string(manifest->abi_minor);
+}
+
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        auto end = s.find(sep, start);
+        std::string part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!part.empty()) out.push_back(part);
+        if (end == std::string::npos) return out;
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+std::vector<SearchDir> search_path(const SearchInputs& in) {
+    std::vector<SearchDir> out;
+    for (const auto& d : in.plugin_dirs) out.push_back({d, "--plugin-dir"});
+    if (!in.setuid) {
+        if (in.plugin_path_env)
+            for (const auto& d : split(*in.plugin_path_env, ':')) out.push_back({d, "MOSAIC_PLUGIN_PATH"});
+        // The XDG spec says relative values are invalid and must be ignored.
+        if (in.xdg_data_home && fs::path(*in.xdg_data_home).is_absolute())
+            out.push_back({fs::path(*in.xdg_data_home) / "mosaic/plugins", "XDG_DATA_HOME"});
+        else if (in.home && !in.home->empty())
+            out.push_back({fs::path(*in.home) / ".local/share/mosaic/plugins", "~/.local/share"});
+    }
+    if (in.system_path_env && !in.setuid) {
+        for (const auto& d : split(*in.system_path_env, ':')) out.push_back({d, "MOSAIC_PLUGIN_SYSTEM_PATH"});
+    } else if (!in.exe_dir.empty()) {
+        out.push_back({in.exe_dir / "../lib/mosaic/plugins", "system"});
+        if (in.libdir != "lib") out.push_back({in.exe_dir / ".." / in.libdir / "mosaic/plugins", "system"});
+    }
+    return out;
+}
+
+std::set<std::string> parse_disabled(const std::string& list) {
+    std::set<std::string> out;
+    for (auto name : split(list, ',')) {
+        auto b = name.find_first_not_of(" \t"), e = name.find_last_not_of(" \t");
+        if (b != std::string::npos) out.insert(name.substr(b, e - b + 1));
+    }
+    return out;
+}
+
+const PluginEntry* Discovery::for_command(const std::string& name) const {
+    auto it = commands.find(name);
+    return it == commands.end() ? nullptr : &plugins[it->second];
+}
+
+const PluginEntry* Discovery::for_service(const std::string& name) const {
+    auto it = services.find(name);
+    return it == services.end() ? nullptr : &plugins[it->second];
+}
+
+std::size_t Discovery::unusable_count() const {
+    return static_cast<std::size_t>(
+        std::count_if(plugins.begin(), plugins.end(), [](const PluginEntry& p) { return is_unusable(p.status); }));
+}
+
+namespace {
+
+// Manifest files of one directory, sorted so that the order does not depend on the
+// filesystem. Never throws: an unreadable directory yields what could be read.
+std::vector<std::string> manifests_in(const fs::path& dir, std::string& problem) {
+    static const std::string suffix = manifest::suffix;
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            out.push_back(std::move(name));
+    }
+    if (ec) problem = ec.message();
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules) {
+    // Messages are only built when someone listens: discovery runs on every invocation.
+    const bool debugging = static_cast<bool>(rules.debug);
+    auto debug = [&](const std::string& msg) {
+        if (debugging) rules.debug(msg);
+    };
+    Discovery d;
+
+    for (const auto& c : candidates) {
+        std::error_code ec;
+        fs::path canon = fs::canonical(c.path, ec);
+        if (ec) {
+            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): " + ec.message());
+            continue;
+        }
+        if (!fs::is_directory(canon, ec)) {
+            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): not a directory");
+            continue;
+        }
+        auto seen = std::find_if(d.dirs.begin(), d.dirs.end(), [&](const SearchDir& s) { return s.path == canon; });
+        if (seen != d.dirs.end()) {
+            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): same directory as '" +
+                  canon.string() + "' (from " + seen->origin + "), already searched");
+            continue;
+        }
+        debug("searching '" + canon.string() + "' (from " + c.origin + ")");
+        d.dirs.push_back({canon, c.origin});
+    }
+
+    std::map<std::string, std::size_t> winner;  // plugin name -> index of the first match
+    for (const auto& dir : d.dirs) {
+        std::string problem;
+        auto files = manifests_in(dir.path, problem);
+        if (!problem.empty()) debug("cannot read all of '" + dir.path.string() + "': " + problem);
+        for (const auto& fname : files) {
+            PluginEntry e;
+            e.manifest_path = dir.path / fname;
+            const fs::path& file = e.manifest_path;
+            e.name = fname.substr(0, fname.size() - std::string(manifest::suffix).size());
+            try {
+                e.manifest = manifest::load(file);
+                e.name = e.manifest->name;
+                e.library_path = dir.path / e.manifest->library;
+            } catch (const std::exception& ex) {
+                e.status = PluginStatus::invalid_manifest;
+                e.detail = ex.what();
+            }
+            std::error_code ec;
+            if (e.status != PluginStatus::ok) {
+                // Without a valid manifest there is no trustworthy name: it claims nothing.
+            } else if (rules.disabled.count(e.name)) {
+                e.status = PluginStatus::disabled;
+                e.detail = "disabled by MOSAIC_PLUGINS_DISABLE";
+            } else if (auto w = winner.find(e.name); w != winner.end()) {
+                e.status = PluginStatus::shadowed;
+                e.detail = "shadowed by '" + d.plugins[w->second].manifest_path.string() + "'";
+            } else {
+                winner[e.name] = d.plugins.size();
+                if (!fs::exists(e.library_path, ec)) {
+                    e.status = PluginStatus::missing_library;
+                    e.detail = "library '" + e.library_path.string() + "' does not exist";
+                } else if (!abi_compatible(rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,
+                                           e.manifest->abi_minor)) {
+                    e.status = PluginStatus::incompatible_abi;
+                    e.detail = abi_refusal(e.library_path.string(), rules.host_abi_major, rules.host_abi_minor,
+                                           e.manifest->abi_major, e.manifest->abi_minor);
+                }
+            }
+            d.plugins.push_back(std::move(e));
+        }
+    }
+
+    // Commands: built-ins always win, then the earlier plugin. A plugin with a colliding
+    // command is not used at all, so it never half-works.
+    for (std::size_t i = 0; i < d.plugins.size(); ++i) {
+        PluginEntry& e = d.plugins[i];
+        if (e.status != PluginStatus::ok) continue;
+        for (const auto& c : e.manifest->commands) {
+            if (std::find(rules.builtins.begin(), rules.builtins.end(), c.name) != rules.builtins.end()) {
+                e.detail = "command '" + c.name + "' is a built-in command";
+            } else if (auto it = d.commands.find(c.name); it != d.commands.end()) {
+                e.detail = "command '" + c.name + "' is already provided by plugin '" + d.plugins[it->second].name + "'";
+            } else {
+                continue;
+            }
+            e.status = PluginStatus::command_collision;
+            break;
+        }
+        if (e.status != PluginStatus::ok) continue;
+        for (const auto& c : e.manifest->commands) d.commands.emplace(c.name, i);
+        for (const auto& s : e.manifest->services) {
+            if (!d.services.emplace(s.name, i).second && debugging)
+                debug("service '" + s.name + "' of plugin '" + e.name + "' is already provided by plugin '" +
+                      d.plugins[d.services[s.name]].name + "'; the first one is used");
+        }
+    }
+
+    for (const auto& e : d.plugins) {
+        if (!debugging) break;
+        debug("plugin '" + e.name + "' from '" + e.manifest_path.string() + "': " + status_text(e.status) +
+              (e.detail.empty() ? "" : " (" + e.detail + ")"));
+    }
+    return d;
+}
+
+}  // namespace mosaic::host

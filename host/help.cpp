@@ -1,0 +1,92 @@
+// The `help` and `version` built-ins. Help is built from manifests only: no library is
+// opened to list commands.
+#include <algorithm>
+#include <cstdio>
+
+#include <mosaic/plugin_abi.h>
+
+#include "app.hpp"
+#include "commands.hpp"
+
+namespace mosaic::host {
+
+namespace {
+
+#define MOSAIC_STR2(x) #x
+#define MOSAIC_STR(x) MOSAIC_STR2(x)
+
+const char* const usage_text =
+    "usage: mosaic [--mosaic-home DIR] [--plugin-dir DIR]... [-y|--yes] [--no-color] <command> [args]\n"
+    "       mosaic --help | --version\n"
+    "\n"
+    "global options (before the command; everything after it goes to the command):\n"
+    "  --mosaic-home DIR  mosaic home (default: $MOSAIC_HOME, else ~/.config/mosaic)\n"
+    "  --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
+    "  -y, --yes          never prompt: assume yes (same as MOSAIC_ASSUME_YES=1)\n"
+    "  --no-color         no colour in output (also when NO_COLOR is set)\n"
+    "  -h, --help         show this help\n"
+    "  --version          show the version\n";
+
+const char* const footer_text =
+    "\n"
+    "run 'mosaic <command> --help' for a command's own help.\n"
+    "exit status: 0 success, 1 failed, 2 usage or invalid input, 3 refused (state, plugin\n"
+    "not installed or not usable), 130 interrupted.\n";
+
+void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+}  // namespace
+
+std::string version_line() {
+    return "mosaic " MOSAIC_VERSION " (plugin ABI " MOSAIC_STR(MOSAIC_ABI_MAJOR) "." MOSAIC_STR(MOSAIC_ABI_MINOR) ")";
+}
+
+std::string help_text(const Discovery& d) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& b : builtin_commands()) rows.emplace_back(b.name, b.summary);
+    for (const auto& [name, index] : d.commands) {
+        const auto& cmds = d.plugins[index].manifest->commands;
+        auto it = std::find_if(cmds.begin(), cmds.end(), [&](const auto& c) { return c.name == name; });
+        rows.emplace_back(name, it->summary);
+    }
+    std::sort(rows.begin(), rows.end());
+    std::size_t width = 0;
+    for (const auto& r : rows) width = std::max(width, r.first.size());
+
+    std::string out = usage_text;
+    out += "\ncommands:\n";
+    for (const auto& [name, summary] : rows) out += "  " + name + std::string(width - name.size() + 2, ' ') + summary + "\n";
+    out += footer_text;
+    if (std::size_t n = d.unusable_count())
+        out += "\n" + std::to_string(n) + (n == 1 ? " plugin" : " plugins") +
+               " could not be used; run 'mosaic plugins list'\n";
+    return out;
+}
+
+int run_help(Session& session, const std::vector<std::string>& args) {
+    if (args.size() > 2) {
+        Session::error("'help' takes at most one command name");
+        return MOSAIC_EXIT_USAGE;
+    }
+    if (args.size() == 2 && args[1] != "--help" && args[1] != "-h") {
+        // A command's own help: built-ins answer `--help` themselves, plugins do the same.
+        return dispatch(session, {args[1], "--help"});
+    }
+    print(help_text(session.discovery()));
+    return 0;
+}
+
+int run_version(Session&, const std::vector<std::string>& args) {
+    if (args.size() > 1 && args[1] != "--help" && args[1] != "-h") {
+        Session::error("'version' takes no arguments");
+        return MOSAIC_EXIT_USAGE;
+    }
+    if (args.size() > 1) {
+        print("usage: mosaic version\n\nprints the version of mosaic and of the plugin ABI it supports.\n");
+        return 0;
+    }
+    print(version_line() + "\n");
+    return 0;
+}
+
+}  // namespace mosaic::host

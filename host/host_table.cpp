@@ -1,0 +1,279 @@
+#include "host_table.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <unistd.h>
+
+#include "catalogue.hpp"
+#include "loader.hpp"
+
+namespace mosaic::host {
+
+namespace {
+
+using Instance = Runtime::Instance;
+
+Instance& self(void* host_ctx) { return *static_cast<Instance*>(host_ctx); }
+
+void give(mosaic_sink_fn sink, void* sink_ctx, const std::string& s) {
+    if (sink) sink(sink_ctx, s.data(), s.size());
+}
+
+std::string str(const char* s) { return s ? s : ""; }
+
+void h_write(void*, int32_t stream, const char* data, size_t len) {
+    if (data == nullptr || len == 0) return;
+    if (stream == MOSAIC_STDERR) {
+        std::fflush(stdout);  // keep the two streams in order on a shared terminal
+        std::fwrite(data, 1, len, stderr);
+    } else {
+        std::fwrite(data, 1, len, stdout);
+    }
+}
+
+int32_t h_color_enabled(void* h, int32_t stream) {
+    const char* no_color = self(h).runtime->env("NO_COLOR");
+    const char* term = self(h).runtime->env("TERM");
+    bool tty = ::isatty(stream == MOSAIC_STDERR ? STDERR_FILENO : STDOUT_FILENO) == 1;
+    return tty && !self(h).runtime->settings().no_color && !(no_color && *no_color) && str(term) != "dumb";
+}
+
+int32_t h_is_interactive(void* h) { return self(h).runtime->terminal().interactive() ? 1 : 0; }
+
+int32_t finish(const PromptResult& r, mosaic_sink_fn sink, void* sink_ctx) {
+    give(sink, sink_ctx, r.text);
+    return r.code;
+}
+
+int32_t h_prompt_line(void* h, const char* q, const char* def, const char* hint, mosaic_sink_fn sink, void* sc) {
+    std::optional<std::string> d;
+    if (def) d = def;
+    return finish(self(h).runtime->terminal().line(str(q), d, str(hint)), sink, sc);
+}
+
+int32_t h_prompt_secret(void* h, const char* q, const char* hint, mosaic_sink_fn sink, void* sc) {
+    return finish(self(h).runtime->terminal().secret(str(q), str(hint)), sink, sc);
+}
+
+int32_t h_confirm(void* h, const char* q, int32_t def, const char* hint, int32_t* answer, mosaic_sink_fn sink,
+                  void* sc) {
+    bool yes = false;
+    auto r = self(h).runtime->terminal().confirm(str(q), def != 0, str(hint), yes);
+    if (r.code == 0 && answer) *answer = yes ? 1 : 0;
+    return r.code == 0 ? 0 : finish(r, sink, sc);
+}
+
+int32_t h_select(void* h, const char* q, const char* const* options, uint32_t count, uint32_t def, const char* hint,
+                 uint32_t* chosen, mosaic_sink_fn sink, void* sc) {
+    std::vector<std::string> opts;
+    for (uint32_t i = 0; options && i < count; ++i) opts.push_back(str(options[i]));
+    uint32_t index = 0;
+    auto r = self(h).runtime->terminal().select(str(q), opts, def, str(hint), index);
+    if (r.code == 0 && chosen) *chosen = index;
+    return r.code == 0 ? 0 : finish(r, sink, sc);
+}
+
+void h_progress(void* h, const char* label, int32_t percent, int32_t done) {
+    self(h).runtime->terminal().progress(str(label), percent, done != 0);
+}
+
+const char* h_path(void* h, int32_t kind) {
+    Instance& in = self(h);
+    const HostSettings& s = in.runtime->settings();
+    switch (kind) {
+        case MOSAIC_PATH_HOME: return s.home.c_str();
+        case MOSAIC_PATH_CLAUDE_HOME: return s.claude_home.c_str();
+        case MOSAIC_PATH_DATA_DIR: return in.data_dir.c_str();
+        case MOSAIC_PATH_EXECUTABLE: return s.executable.c_str();
+        default: return nullptr;
+    }
+}
+
+const char* h_get_env(void* h, const char* name) { return name ? self(h).runtime->env(name) : nullptr; }
+
+void h_log(void* h, int32_t level, const char* message) {
+    Instance& in = self(h);
+    if (level <= MOSAIC_LOG_INFO && !in.runtime->settings().debug_log) return;
+    const char* kind = level >= MOSAIC_LOG_ERROR ? "error"
+                       : level == MOSAIC_LOG_WARN ? "warning"
+                       : level == MOSAIC_LOG_INFO ? "info"
+                                                   : "debug";
+    std::string line = "mosaic: " + std::string(kind) + ": ";
+    if (level <= MOSAIC_LOG_INFO) line += in.entry->name + ": ";
+    line += str(message) + "\n";
+    std::fflush(stdout);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void h_set_error(mosaic_status* st, int32_t code, const char* message) {
+    if (st == nullptr) return;
+    st->code = code;
+    st->message = str(message);
+}
+
+void h_emit_result(mosaic_status* st, const char* json, size_t len) {
+    if (st != nullptr) st->result = json ? std::string(json, len) : std::string();
+}
+
+int32_t h_call_service(void* h, const char* name, const char* json_in, mosaic_sink_fn sink, void* sc) {
+    std::string out;
+    int rc = self(h).runtime->call_service(str(name), str(json_in), out);
+    give(sink, sc, out);
+    return rc;
+}
+
+std::string exception_text() {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return std::string("an exception: ") + e.what();
+    } catch (...) {
+        return "an exception that is not a std::exception";
+    }
+}
+
+int clamp_status(int rc) { return (rc < 0 || rc > 255) ? MOSAIC_EXIT_FAILED : rc; }
+
+}  // namespace
+
+Runtime::Runtime(const Discovery& discovery, HostSettings settings, Terminal& terminal)
+    : discovery_(discovery), settings_(std::move(settings)), terminal_(terminal) {}
+
+Runtime::~Runtime() { shutdown_all(); }
+
+const char* Runtime::env(const std::string& name) {
+    auto it = env_cache_.find(name);
+    if (it == env_cache_.end()) {
+        const char* v = std::getenv(name.c_str());
+        it = env_cache_.emplace(name, v ? std::optional<std::string>(v) : std::nullopt).first;
+    }
+    return it->second ? it->second->c_str() : nullptr;
+}
+
+void Runtime::fail(Instance& in, int code, std::string message) {
+    in.state = Instance::State::failed;
+    in.failure_code = code;
+    in.failure = std::move(message);
+}
+
+Instance& Runtime::instance(const PluginEntry& entry) {
+    for (auto& in : instances_)
+        if (in.entry == &entry) return in;
+    Instance& in = instances_.emplace_back();
+    in.runtime = this;
+    in.entry = &entry;
+    in.data_dir = settings_.home + "/plugins/" + entry.name;
+
+    if (settings_.debug_plugins)
+        std::fprintf(stderr, "mosaic: plugins: loading '%s' for plugin '%s'\n", entry.library_path.c_str(),
+                     entry.name.c_str());
+    LoadResult loaded = load_plugin(entry.library_path.string(), *entry.manifest);
+    if (!loaded.descriptor) {
+        if (settings_.debug_plugins) std::fprintf(stderr, "mosaic: plugins: %s\n", loaded.error.c_str());
+        fail(in, MOSAIC_EXIT_REFUSED, loaded.error);
+        return in;
+    }
+    in.descriptor = loaded.descriptor;
+
+    mosaic_host_v1& t = in.table;
+    t.abi_major = MOSAIC_ABI_MAJOR;
+    t.abi_minor = MOSAIC_ABI_MINOR;
+    t.struct_size = sizeof(mosaic_host_v1);
+    t.host_ctx = &in;
+    t.write = h_write;
+    t.color_enabled = h_color_enabled;
+    t.is_interactive = h_is_interactive;
+    t.prompt_line = h_prompt_line;
+    t.prompt_secret = h_prompt_secret;
+    t.confirm = h_confirm;
+    t.select = h_select;
+    t.progress = h_progress;
+    t.path = h_path;
+    t.get_env = h_get_env;
+    t.log = h_log;
+    t.set_error = h_set_error;
+    t.emit_result = h_emit_result;
+    t.call_service = h_call_service;
+
+    in.state = Instance::State::initialising;
+    mosaic_status st;
+    int rc;
+    try {
+        rc = in.descriptor->init(&in.table, &in.ctx, &st);
+    } catch (...) {
+        fail(in, MOSAIC_EXIT_FAILED, "plugin '" + entry.name + "' failed to start: it threw " + exception_text());
+        return in;
+    }
+    if (rc != 0) {
+        std::string why = st.message.empty() ? "init returned " + std::to_string(rc) : st.message;
+        fail(in, clamp_status(rc), "plugin '" + entry.name + "' failed to start: " + why);
+        return in;
+    }
+    in.state = Instance::State::ready;
+    init_order_.push_back(&in);
+    return in;
+}
+
+int Runtime::run_command(const PluginEntry& entry, const std::vector<std::string>& args, std::string& error) {
+    Instance& in = instance(entry);
+    if (in.state == Instance::State::failed) return error = in.failure, in.failure_code;
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    mosaic_status st;
+    int rc;
+    try {
+        rc = in.descriptor->run(in.ctx, args[0].c_str(), static_cast<int32_t>(args.size()), argv.data(), &st);
+    } catch (...) {
+        error = "command '" + args[0] + "' of plugin '" + entry.name + "' failed with " + exception_text();
+        return MOSAIC_EXIT_FAILED;
+    }
+    if (rc != 0) error = st.message;
+    return clamp_status(rc);
+}
+
+int Runtime::call_service(const std::string& name, const std::string& json_in, std::string& out) {
+    const PluginEntry* entry = discovery_.for_service(name);
+    if (entry == nullptr) {
+        const CatalogueEntry* c = catalogue_entry_for_service(name);
+        out = c ? not_installed_message(*c, "service", name)
+                : "service '" + name + "' is not provided by any installed plugin";
+        return MOSAIC_EXIT_REFUSED;
+    }
+    Instance& in = instance(*entry);
+    if (in.state == Instance::State::initialising) {
+        out = "plugin '" + entry->name + "' called service '" + name + "' before it finished starting";
+        return MOSAIC_EXIT_FAILED;
+    }
+    if (in.state == Instance::State::failed) return out = in.failure, in.failure_code;
+    mosaic_status st;
+    int rc;
+    try {
+        rc = in.descriptor->call(in.ctx, name.c_str(), json_in.c_str(), &st);
+    } catch (...) {
+        out = "service '" + name + "' of plugin '" + entry->name + "' failed with " + exception_text();
+        return MOSAIC_EXIT_FAILED;
+    }
+    if (rc != 0) {
+        out = st.message.empty() ? "service '" + name + "' failed with status " + std::to_string(rc) : st.message;
+        return clamp_status(rc);
+    }
+    out = st.result.value_or("");
+    return 0;
+}
+
+void Runtime::shutdown_all() {
+    while (!init_order_.empty()) {
+        Instance* in = init_order_.back();
+        init_order_.pop_back();
+        if (in->descriptor->shutdown == nullptr) continue;
+        try {
+            in->descriptor->shutdown(in->ctx);
+        } catch (...) {
+            // A plugin that throws on the way out must not take the exit status with it.
+        }
+    }
+}
+
+}  // namespace mosaic::host

@@ -1,0 +1,37 @@
+// loader.hpp - opening a plugin library when one of its commands or services is used
+// (never for help, completion or `plugins list`), and checking what it says about itself.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <mosaic/plugin_abi.h>
+
+#include "manifest.hpp"
+
+namespace mosaic::host {
+
+// The version rule: same major, and a plugin may be older than the host, never newer.
+constexpr bool abi_compatible(uint32_t host_major, uint32_t host_minor, uint32_t plugin_major,
+                              uint32_t plugin_minor) {
+    return plugin_major == host_major && plugin_minor <= host_minor;
+}
+
+// "'/p/x.so' was built for plugin ABI 2.0; this mosaic supports ABI 1.0 (same major, minor 0 or older)"
+std::string abi_refusal(const std::string& file, uint32_t host_major, uint32_t host_minor, uint32_t plugin_major,
+                        uint32_t plugin_minor);
+
+// Builds a manifest from a descriptor, reading only the fields each struct_size covers.
+// Throws std::runtime_error naming the problem.
+manifest::Manifest describe(const mosaic_plugin_v1& d, const std::string& library_file);
+
+struct LoadResult {
+    const mosaic_plugin_v1* descriptor = nullptr;  // null on failure
+    std::string error;                             // why, naming the file
+};
+
+// Opens `library` (now | local | nodelete; never unloaded), calls mosaic_plugin_query and
+// checks the descriptor: ABI rule, size, required fields, agreement with `expected`.
+LoadResult load_plugin(const std::string& library, const manifest::Manifest& expected);
+
+}  // namespace mosaic::host

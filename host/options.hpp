@@ -1,0 +1,38 @@
+// options.hpp - the host's global options (everything before the command word) and the
+// UTF-8 check every argument goes through before it may cross the plugin ABI.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mosaic::host {
+
+struct GlobalOptions {
+    std::optional<std::string> mosaic_home;  // --mosaic-home DIR
+    std::vector<std::string> plugin_dirs;    // --plugin-dir DIR, in the order given
+    bool yes = false;                        // -y / --yes
+    bool no_color = false;                   // --no-color
+    bool help = false;                       // -h / --help
+    bool version = false;                    // --version
+    // The command word and everything after it, untouched (args[0] is the command).
+    std::vector<std::string> command_args;
+};
+
+struct ParseResult {
+    GlobalOptions options;
+    std::string error;  // non-empty: a usage error (exit 2), in the house message style
+};
+
+// Parses argv[1..]. Options are recognised only before the command word; "--" ends them.
+// Accepts "--opt VALUE" and "--opt=VALUE".
+ParseResult parse_global_options(const std::vector<std::string>& args);
+
+bool is_valid_utf8(std::string_view s);
+
+// `s` for an error message: control bytes, and every non-ASCII byte when `s` is not valid
+// UTF-8, shown as \xNN.
+std::string escape_for_message(std::string_view s);
+
+}  // namespace mosaic::host

@@ -1,0 +1,118 @@
+// The `plugins` built-in: what was found, where, and whether it can be used. Manifests
+// only: no library is opened, so a plugin that crashes on load cannot break this.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include <mosaic/plugin_abi.h>
+
+#include "app.hpp"
+#include "commands.hpp"
+
+namespace mosaic::host {
+
+namespace {
+
+const char* const plugins_help =
+    "usage: mosaic plugins [list] [--json] [--strict]\n"
+    "\n"
+    "Lists every plugin manifest found on the search path, in search order, with the\n"
+    "columns NAME VERSION ABI STATUS PATH (PATH is the manifest). STATUS is one of:\n"
+    "  ok                 usable\n"
+    "  incompatible ABI   built for another plugin ABI (same major and a minor no newer\n"
+    "                     than this mosaic's are required)\n"
+    "  shadowed           a plugin of the same name was found earlier on the search path\n"
+    "  missing library    the manifest names a library that does not exist\n"
+    "  invalid manifest   the manifest cannot be read or is malformed\n"
+    "  disabled           named in MOSAIC_PLUGINS_DISABLE\n"
+    "  command collision  one of its commands is a built-in or belongs to an earlier plugin;\n"
+    "                     the plugin is then not used at all\n"
+    "followed, when it is not ok, by the reason. Only manifests are read: a library is\n"
+    "opened when one of its commands or services is used, so a plugin listed as ok can\n"
+    "still fail to load.\n"
+    "\n"
+    "Search order: --plugin-dir DIR..., MOSAIC_PLUGIN_PATH, ${XDG_DATA_HOME:-~/.local/share}/\n"
+    "mosaic/plugins, then the system directory (MOSAIC_PLUGIN_SYSTEM_PATH replaces it).\n"
+    "MOSAIC_DEBUG_PLUGINS=1 explains every decision on stderr.\n"
+    "\n"
+    "options:\n"
+    "  --json     print one JSON document: {\"plugins\": [...], \"search_path\": [...]}\n"
+    "  --strict   exit 1 when any plugin is neither ok nor disabled (shadowed counts)\n";
+
+std::string status_with_detail(const PluginEntry& p) {
+    std::string s = status_text(p.status);
+    if (p.status != PluginStatus::ok && !p.detail.empty()) s += ": " + p.detail;
+    return s;
+}
+
+std::string text_table(const Discovery& d) {
+    std::vector<std::array<std::string, 5>> rows{{"NAME", "VERSION", "ABI", "STATUS", "PATH"}};
+    for (const auto& p : d.plugins)
+        rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(), status_with_detail(p),
+                        p.manifest_path.string()});
+    std::array<std::size_t, 5> width{};
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], r[i].size());
+    std::string out;
+    for (const auto& r : rows) {
+        for (std::size_t i = 0; i < 4; ++i) out += r[i] + std::string(width[i] - r[i].size() + 2, ' ');
+        out += r[4] + "\n";
+    }
+    return out;
+}
+
+std::string json_document(const Discovery& d) {
+    nlohmann::json plugins = nlohmann::json::array();
+    for (const auto& p : d.plugins) {
+        nlohmann::json j{{"name", p.name},
+                         {"version", p.manifest ? nlohmann::json(p.manifest->version) : nlohmann::json()},
+                         {"abi", p.manifest ? nlohmann::json(p.abi_text()) : nlohmann::json()},
+                         {"status", status_text(p.status)},
+                         {"detail", p.detail},
+                         {"path", p.manifest_path.string()},
+                         {"library", p.library_path.empty() ? nlohmann::json() : nlohmann::json(p.library_path.string())}};
+        nlohmann::json commands = nlohmann::json::array(), services = nlohmann::json::array();
+        if (p.manifest) {
+            for (const auto& c : p.manifest->commands) commands.push_back(c.name);
+            for (const auto& s : p.manifest->services) services.push_back(s.name);
+        }
+        j["commands"] = commands;
+        j["services"] = services;
+        plugins.push_back(j);
+    }
+    nlohmann::json dirs = nlohmann::json::array();
+    for (const auto& s : d.dirs) dirs.push_back({{"path", s.path.string()}, {"origin", s.origin}});
+    // Invalid UTF-8 in a detail must not make dump() throw.
+    return nlohmann::json{{"plugins", plugins}, {"search_path", dirs}}.dump(2, ' ', false,
+                                                                             nlohmann::json::error_handler_t::replace) +
+           "\n";
+}
+
+}  // namespace
+
+int run_plugins(Session& session, const std::vector<std::string>& args) {
+    bool json = false, strict = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "list" && i == 1) continue;
+        if (a == "--json") json = true;
+        else if (a == "--strict") strict = true;
+        else if (a == "-h" || a == "--help") return std::fputs(plugins_help, stdout), 0;
+        else {
+            Session::error("unknown argument '" + escape_for_message(a) + "' for 'plugins'; run 'mosaic plugins --help'");
+            return MOSAIC_EXIT_USAGE;
+        }
+    }
+    const Discovery& d = session.discovery();
+    std::string out = json ? json_document(d) : text_table(d);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (strict) {
+        for (const auto& p : d.plugins)
+            if (p.status != PluginStatus::ok && p.status != PluginStatus::disabled) return MOSAIC_EXIT_FAILED;
+    }
+    return 0;
+}
+
+}  // namespace mosaic::host

@@ -1,0 +1,282 @@
+// Discovery, `plugins list`, and loading the compatibility fixtures through the binary.
+#include <csignal>
+
+#include <gtest/gtest.h>
+
+#include "plugin_world.hpp"
+
+using namespace mosaic::testing;
+using nlohmann::json;
+
+namespace {
+
+struct World {
+    MosaicTestEnv env;
+    fs::path a = env.root / "plugins-a", b = env.root / "plugins-b";
+    World() {
+        fs::create_directories(a);
+        fs::create_directories(b);
+    }
+    mosaic::support::ProcessResult run(std::vector<std::string> args) const {
+        args.insert(args.begin(), {"--plugin-dir", a.string()});
+        return env.mosaic(args);
+    }
+    json list() const {
+        auto r = run({"plugins", "list", "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return json::parse(r.out);
+    }
+    // The list entry for plugin `name` (the nth one of that name).
+    json entry(const std::string& name, int nth = 0) const {
+        json doc = list();
+        for (const auto& p : doc["plugins"])
+            if (p["name"] == name && nth-- == 0) return p;
+        return nullptr;
+    }
+};
+
+}  // namespace
+
+TEST(PluginsList, ShowsColumnsAndStatusPerPlugin) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    install_fixture(w.a, "fixture-abi-major");
+    auto r = w.run({"plugins", "list"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.substr(0, r.out.find('\n')).find("NAME"), 0u);
+    for (const char* col : {"VERSION", "ABI", "STATUS", "PATH"}) EXPECT_TRUE(contains(r.out, col)) << col;
+    EXPECT_TRUE(contains(r.out, "incompatible ABI: '" + (w.a / "fixture-abi-major.so").string() +
+                                    "' was built for plugin ABI 2.0; this mosaic supports ABI 1.0"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out, (w.a / "fixture-good.plugin.json").string()));
+    EXPECT_EQ(w.run({"plugins"}).out, r.out);
+}
+
+TEST(PluginsList, JsonHasOneDocumentWithDetails) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    json m = fixture_manifest("fixture-nameless");
+    m.erase("name");
+    std::ofstream(w.a / "fixture-nameless.plugin.json") << m.dump();
+    json doc = w.list();
+    EXPECT_EQ(w.entry("fixture-good")["status"], "ok");
+    EXPECT_EQ(w.entry("fixture-good")["abi"], "1.0");
+    EXPECT_EQ(w.entry("fixture-good")["commands"], json::array({"fixture-good"}));
+    EXPECT_EQ(w.entry("fixture-nameless")["status"], "invalid manifest");
+    EXPECT_EQ(w.entry("fixture-nameless")["detail"], "missing key 'name'");
+    EXPECT_EQ(doc["search_path"][0]["origin"], "--plugin-dir");
+    EXPECT_TRUE(contains(w.run({"plugins", "list"}).out, "invalid manifest: missing key 'name'"));
+}
+
+TEST(PluginsList, StrictFailsOnlyWhenSomePluginIsNeitherOkNorDisabled) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    install_fixture(w.a, "fixture-collision");
+    w.env.env["MOSAIC_PLUGINS_DISABLE"] = "fixture-collision";
+    EXPECT_EQ(w.run({"plugins", "list", "--strict"}).exit_code, 0);
+    w.env.env.erase("MOSAIC_PLUGINS_DISABLE");
+    EXPECT_EQ(w.run({"plugins", "list", "--strict"}).exit_code, 1);
+    EXPECT_EQ(w.run({"plugins", "list", "--bogus"}).exit_code, 2);
+    EXPECT_TRUE(contains(w.run({"plugins", "--help"}).out, "--strict"));
+}
+
+TEST(PluginDiscovery, SamePluginInTwoDirectoriesReportsTheLaterOneShadowed) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    install_fixture(w.b, "fixture-good");
+    w.env.env["MOSAIC_PLUGIN_PATH"] = w.b.string();
+    EXPECT_EQ(w.entry("fixture-good", 0)["status"], "ok");
+    EXPECT_EQ(w.entry("fixture-good", 0)["path"], (w.a / "fixture-good.plugin.json").string());
+    EXPECT_EQ(w.entry("fixture-good", 1)["status"], "shadowed");
+    EXPECT_TRUE(contains(w.entry("fixture-good", 1)["detail"], (w.a / "fixture-good.plugin.json").string()));
+    EXPECT_EQ(w.run({"fixture-good", "echo", "hi"}).out, "hi\n");
+    EXPECT_FALSE(contains(w.run({"--help"}).out, "could not be used"));  // shadowed is not broken
+}
+
+TEST(PluginDiscovery, SameDirectoryTwiceInPluginPathIsNotShadowing) {
+    World w;
+    install_fixture(w.b, "fixture-good");
+    w.env.env["MOSAIC_PLUGIN_PATH"] = w.b.string() + ":" + w.b.string() + "/:" + (w.b / "../plugins-b").string();
+    auto list = w.list()["plugins"];
+    ASSERT_EQ(list.size(), 1u) << list.dump();
+    EXPECT_EQ(list[0]["status"], "ok");
+    EXPECT_EQ(w.run({"plugins", "list", "--strict"}).exit_code, 0);
+}
+
+TEST(PluginDiscovery, FindsPluginsInTheXdgDataDirAndTheSystemPath) {
+    MosaicTestEnv env;
+    install_fixture(env.home / ".local/share/mosaic/plugins", "fixture-good");
+    install_hello(env.system_plugins);
+    EXPECT_EQ(env.mosaic({"fixture-good", "echo", "x"}).out, "x\n");
+    EXPECT_EQ(env.mosaic({"hello"}).out, "Hello, world!\n");
+}
+
+TEST(PluginDiscovery, DisabledPluginsAreListedButNotRun) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    w.env.env["MOSAIC_PLUGINS_DISABLE"] = "other,fixture-good";
+    EXPECT_EQ(w.entry("fixture-good")["status"], "disabled");
+    auto r = w.run({"fixture-good", "echo", "x"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "is disabled by MOSAIC_PLUGINS_DISABLE")) << r.err;
+    EXPECT_FALSE(contains(w.run({"--help"}).out, "fixture-good"));
+}
+
+TEST(PluginDiscovery, DebugVariableExplainsEveryDecision) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    w.env.env["MOSAIC_DEBUG_PLUGINS"] = "1";
+    w.env.env["MOSAIC_PLUGIN_PATH"] = (w.env.root / "does-not-exist").string();
+    auto r = w.run({"fixture-good", "echo", "x"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "mosaic: plugins: searching '" + w.a.string() + "' (from --plugin-dir)")) << r.err;
+    EXPECT_TRUE(contains(r.err, "does-not-exist' (from MOSAIC_PLUGIN_PATH)")) << r.err;
+    EXPECT_TRUE(contains(r.err, "plugin 'fixture-good' from")) << r.err;
+    EXPECT_TRUE(contains(r.err, "loading '" + (w.a / "fixture-good.so").string() + "'")) << r.err;
+}
+
+TEST(PluginDiscovery, BadInputNeverBreaksTheHost) {
+    World w;
+    install_hello(w.a);
+    std::ofstream(w.a / "garbage.plugin.json") << "\xff\xfe not json";
+    std::ofstream(w.a / "array.plugin.json") << "[1, 2]";
+    fs::create_directories(w.a / "dir.plugin.json");
+    std::ofstream(w.a / "empty.plugin.json");
+    w.env.env["MOSAIC_PLUGIN_PATH"] = "/nonexistent:" + (w.a / "hello.so").string() + "::relative";
+    auto r = w.run({"hello"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "Hello, world!\n");
+    r = w.run({"plugins", "list"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "invalid manifest"));
+    EXPECT_TRUE(contains(w.run({"--help"}).out, "4 plugins could not be used"));
+}
+
+TEST(CommandCollision, BuiltinWinsAndThePluginIsReported) {
+    World w;
+    install_fixture(w.a, "fixture-collision");
+    EXPECT_EQ(w.entry("fixture-collision")["status"], "command collision");
+    EXPECT_EQ(w.entry("fixture-collision")["detail"], "command 'plugins' is a built-in command");
+    auto r = w.run({"plugins", "list"});
+    EXPECT_TRUE(contains(r.out, "command collision: command 'plugins' is a built-in command"));
+}
+
+TEST(CommandCollision, EarlierPluginWinsTheCommand) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    json m = fixture_manifest("fixture-late");
+    m["commands"][0]["name"] = "fixture-good";
+    write_manifest(w.b, m);
+    fs::copy_file(fixture_library("fixture-good"), w.b / "fixture-late.so");
+    w.env.env["MOSAIC_PLUGIN_PATH"] = w.b.string();
+    EXPECT_EQ(w.entry("fixture-late")["status"], "command collision");
+    EXPECT_EQ(w.run({"fixture-good", "echo", "winner"}).out, "winner\n");
+}
+
+// The abort fixture's static constructor aborts when loaded with MOSAIC_FIXTURE_ABORT=1.
+TEST(LazyLoading, HelpListAndCompletionNeverOpenALibrary) {
+    World w;
+    install_fixture(w.a, "fixture-abort");
+    w.env.env["MOSAIC_FIXTURE_ABORT"] = "1";
+    auto help = w.run({"--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_TRUE(contains(help.out, "fixture-abort"));
+    EXPECT_EQ(w.run({"plugins", "list"}).exit_code, 0);
+    EXPECT_EQ(w.run({"plugins", "list", "--json"}).exit_code, 0);
+    EXPECT_EQ(w.run({"completion", "--commands"}).exit_code, 0);
+    EXPECT_EQ(w.run({"help", "plugins"}).exit_code, 0);
+    EXPECT_EQ(w.run({"unknown-thing"}).exit_code, 2);
+}
+
+TEST(LazyLoading, RunningTheAbortFixturesCommandDoesLoadIt) {
+    World w;
+    install_fixture(w.a, "fixture-abort");
+    EXPECT_EQ(w.run({"fixture-abort", "echo", "x"}).out, "x\n");
+    w.env.env["MOSAIC_FIXTURE_ABORT"] = "1";
+    EXPECT_EQ(w.run({"fixture-abort", "echo", "x"}).exit_code, 128 + SIGABRT);
+}
+
+TEST(PluginLoading, StrippedCopyIsDiscoveredAndRuns) {
+    MosaicTestEnv env;
+    auto r = env.mosaic({"--plugin-dir", mosaic::test_paths::stripped_fixture_dir, "fixture-good", "echo", "s"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "s\n");
+}
+
+TEST(PluginLoading, OlderShorterCommandStructLoads) {
+    World w;
+    install_fixture(w.a, "fixture-short-command");
+    auto r = w.run({"fixture-short-command", "echo", "old"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "old\n");
+}
+
+TEST(PluginLoading, AbiMismatchInTheManifestIsRefusedWithoutLoading) {
+    World w;
+    install_fixture(w.a, "fixture-newer-minor");
+    EXPECT_EQ(w.entry("fixture-newer-minor")["status"], "incompatible ABI");
+    auto r = w.run({"fixture-newer-minor"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "was built for plugin ABI 1.1; this mosaic supports ABI 1.0")) << r.err;
+}
+
+TEST(PluginLoading, AbiMismatchHiddenByALyingManifestIsRefusedAtLoad) {
+    World w;
+    install_fixture(w.a, "fixture-abi-major");
+    json m = fixture_manifest("fixture-abi-major");  // claims 1.0
+    write_manifest(w.a, m);
+    EXPECT_EQ(w.entry("fixture-abi-major")["status"], "ok");
+    auto r = w.run({"fixture-abi-major", "echo", "x"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.err, "mosaic: error: '" + (w.a / "fixture-abi-major.so").string() +
+                         "' was built for plugin ABI 2.0; this mosaic supports ABI 1.0 (same major, minor 0 or older)\n");
+}
+
+TEST(PluginLoading, LoadFailuresAreReportedAndExit3) {
+    struct Case {
+        const char* fixture;
+        std::string expected;
+    };
+    for (const Case& c : {Case{"fixture-no-entry", "does not export 'mosaic_plugin_query'"},
+                          Case{"fixture-query-null", "mosaic_plugin_query() returned NULL"},
+                          Case{"fixture-undefined-symbol", "undefined symbol: mosaic_fixture_function_nobody_defines"}}) {
+        World w;
+        install_fixture(w.a, c.fixture);
+        auto r = w.run({c.fixture, "echo", "x"});
+        EXPECT_EQ(r.exit_code, 3) << c.fixture;
+        EXPECT_TRUE(contains(r.err, "mosaic: error: ")) << r.err;
+        EXPECT_TRUE(contains(r.err, c.expected)) << r.err;
+        EXPECT_EQ(w.run({"--help"}).exit_code, 0);
+    }
+}
+
+TEST(PluginLoading, TextFileNamedSoFailsWithTheLoadersMessage) {
+    World w;
+    std::ofstream(w.a / "fixture-text.so") << std::string(100, 'x') << "\nplain text\n";
+    write_manifest(w.a, fixture_manifest("fixture-text"));
+    auto r = w.run({"fixture-text"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "cannot load '" + (w.a / "fixture-text.so").string() + "': ")) << r.err;
+    EXPECT_TRUE(contains(r.err, "invalid ELF header")) << r.err;
+}
+
+TEST(PluginLoading, ManifestThatDisagreesWithTheLibraryIsRefused) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    json m = fixture_manifest("fixture-good");
+    m["version"] = "2.0.0";
+    write_manifest(w.a, m);
+    auto r = w.run({"fixture-good", "echo", "x"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "does not match its manifest: version '2.0.0' in the manifest, '1.0.0' in the library"))
+        << r.err;
+}
+
+TEST(PluginLoading, MissingLibraryIsReported) {
+    World w;
+    write_manifest(w.a, fixture_manifest("fixture-gone"));
+    EXPECT_EQ(w.entry("fixture-gone")["status"], "missing library");
+    auto r = w.run({"fixture-gone"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "cannot be used (missing library")) << r.err;
+}
