@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Start-up benchmark of the host (a benchmark, not a test). Measures, with hyperfine, the wall
+# time of `mosaic --version`, `mosaic --help` and `mosaic hello` with 4 and with 200 plugins
+# installed, each as a ratio against a baseline C++ hello-world built with the same flags,
+# all in the same run. Usage: bench/host/run.sh [BUILD_DIR]   (default: build/)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+mosaic=$build/bin/mosaic
+hello_dir=$build/example-plugins
+[ -x "$mosaic" ] && [ -f "$hello_dir/hello.so" ] || { echo "build first: scripts/build.sh $build" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "hyperfine is missing: apt-get install hyperfine" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-bench-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Same compiler and flags as the project's build type.
+flags=$(sed -n 's/^CMAKE_CXX_FLAGS_RELWITHDEBINFO:STRING=//p' "$build/CMakeCache.txt")
+g++ -std=c++20 ${flags:--O2 -g} "$root/bench/host/baseline_hello.cpp" -o "$work/baseline"
+
+# A plugin dir of N plugins: the real hello plus N-1 generated ones (copies of hello.so with
+# manifests of their own name and command; they are never opened by --help or --version).
+make_plugins() {
+  local dir=$1 n=$2
+  mkdir -p "$dir"
+  cp "$hello_dir/hello.so" "$hello_dir/hello.plugin.json" "$dir/"
+  for i in $(seq 2 "$n"); do
+    local name
+    name=$(printf 'gen-%03d' "$i")
+    cp "$hello_dir/hello.so" "$dir/$name.so"
+    sed -e "s/\"name\": \"hello\"/\"name\": \"$name\"/" \
+        -e "s/\"library\": \"hello.so\"/\"library\": \"$name.so\"/" \
+        -e "s/\"hello.greet\"/\"$name.greet\"/" \
+        "$hello_dir/hello.plugin.json" > "$dir/$name.plugin.json"
+  done
+}
+make_plugins "$work/p4" 4
+make_plugins "$work/p200" 200
+
+export HOME=$work/home MOSAIC_HOME=$work/home/.config/mosaic XDG_DATA_HOME=$work/home/.local/share
+export MOSAIC_PLUGIN_SYSTEM_PATH=$work/empty NO_COLOR=1
+mkdir -p "$HOME" "$MOSAIC_PLUGIN_SYSTEM_PATH"
+
+csv=$work/results.csv
+hyperfine -N --warmup 20 --min-runs 200 --export-csv "$csv" \
+  -n baseline "$work/baseline" \
+  -n "version/4" "$mosaic --plugin-dir $work/p4 --version" \
+  -n "version/200" "$mosaic --plugin-dir $work/p200 --version" \
+  -n "help/4" "$mosaic --plugin-dir $work/p4 --help" \
+  -n "help/200" "$mosaic --plugin-dir $work/p200 --help" \
+  -n "hello/4" "$mosaic --plugin-dir $work/p4 hello" \
+  -n "hello/200" "$mosaic --plugin-dir $work/p200 hello" >/dev/null
+
+# hyperfine's CSV: command,mean,stddev,median,user,system,min,max (seconds)
+awk -F, 'NR > 1 { mean[$1] = $2; sd[$1] = $3; order[n++] = $1 }
+  END {
+    base = mean["baseline"]
+    printf "%-12s %10s %10s %10s\n", "case", "mean ms", "+- ms", "x baseline"
+    for (i = 0; i < n; i++) { c = order[i]
+      printf "%-12s %10.3f %10.3f %10.2f\n", c, mean[c] * 1000, sd[c] * 1000, mean[c] / base }
+    printf "\nhelp/200 vs help/4:       %.2fx (target <= 1.3x)\n", mean["help/200"] / mean["help/4"]
+    printf "version/4 vs baseline:    %.2fx (target <= 2x)\n", mean["version/4"] / base
+    printf "hello/200 vs hello/4:     %.2fx\n", mean["hello/200"] / mean["hello/4"]
+  }' "$csv"
