@@ -73,6 +73,12 @@ const Discovery& Session::discovery() {
     rules.builtins = builtin_names();
     rules.host_abi_major = MOSAIC_ABI_MAJOR;
     rules.host_abi_minor = MOSAIC_ABI_MINOR;
+    if (!in.setuid) {
+        if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute())
+            rules.index_dir = fs::path(*c) / "mosaic/plugin-index";
+        else if (in.home && !in.home->empty())
+            rules.index_dir = fs::path(*in.home) / ".cache/mosaic/plugin-index";
+    }
     if (env_is_1("MOSAIC_DEBUG_PLUGINS")) {
         rules.debug = [](const std::string& m) { std::fprintf(stderr, "mosaic: plugins: %s\n", m.c_str()); };
         if (in.setuid) rules.debug("set-uid process: MOSAIC_PLUGIN_PATH, XDG_DATA_HOME and MOSAIC_PLUGIN_SYSTEM_PATH ignored");

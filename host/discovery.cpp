@@ -1,9 +1,14 @@
 #include "discovery.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <string_view>
 #include <system_error>
 
 #include "loader.hpp"
+#include "manifest_index.hpp"
 
 namespace mosaic::host {
 
@@ -98,16 +103,23 @@ namespace {
 // Manifest files of one directory, sorted so that the order does not depend on the
 // filesystem. Never throws: an unreadable directory yields what could be read.
 std::vector<std::string> manifests_in(const fs::path& dir, std::string& problem) {
-    static const std::string suffix = manifest::suffix;
+    // opendir/readdir: std::filesystem::directory_iterator builds a path per entry, which
+    // shows at start-up with hundreds of plugins.
+    static const std::string_view suffix = manifest::suffix;
     std::vector<std::string> out;
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-            out.push_back(std::move(name));
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+        problem = std::strerror(errno);
+        return out;
     }
-    if (ec) problem = ec.message();
+    errno = 0;
+    while (const dirent* ent = ::readdir(d)) {
+        std::string_view name = ent->d_name;
+        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) out.emplace_back(name);
+        errno = 0;
+    }
+    if (errno != 0) problem = std::strerror(errno);
+    ::closedir(d);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -148,18 +160,19 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
         std::string problem;
         auto files = manifests_in(dir.path, problem);
         if (!problem.empty()) debug("cannot read all of '" + dir.path.string() + "': " + problem);
+        ManifestIndex index(rules.index_dir, dir.path);
         for (const auto& fname : files) {
             PluginEntry e;
             e.manifest_path = dir.path / fname;
-            const fs::path& file = e.manifest_path;
             e.name = fname.substr(0, fname.size() - std::string(manifest::suffix).size());
-            try {
-                e.manifest = manifest::load(file);
+            const auto& parsed = index.get(fname);
+            if (const auto* m = std::get_if<manifest::Manifest>(&parsed)) {
+                e.manifest = *m;
                 e.name = e.manifest->name;
                 e.library_path = dir.path / e.manifest->library;
-            } catch (const std::exception& ex) {
+            } else {
                 e.status = PluginStatus::invalid_manifest;
-                e.detail = ex.what();
+                e.detail = std::get<std::string>(parsed);
             }
             std::error_code ec;
             if (e.status != PluginStatus::ok) {
@@ -184,6 +197,10 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
             }
             d.plugins.push_back(std::move(e));
         }
+        index.save();
+        if (debugging && !index.file().empty())
+            debug("manifest index '" + index.file().string() + "': " + std::to_string(index.hits()) + " cached, " +
+                  std::to_string(index.misses()) + " parsed");
     }
 
     // Commands: built-ins always win, then the earlier plugin. A plugin with a colliding

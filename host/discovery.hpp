@@ -77,6 +77,7 @@ struct DiscoveryRules {
     std::vector<std::string> builtins;     // built-in command names: they always win
     uint32_t host_abi_major = 0, host_abi_minor = 0;
     std::function<void(const std::string&)> debug;  // MOSAIC_DEBUG_PLUGINS=1: every decision
+    std::filesystem::path index_dir;       // manifest index cache (manifest_index.hpp); empty: none
 };
 
 Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules);

@@ -1,9 +1,10 @@
 #include "manifest.hpp"
 
-#include <fstream>
-#include <regex>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <stdexcept>
+#include <unistd.h>
 
 #include <mosaic/plugin_abi.h>
 
@@ -48,9 +49,12 @@ uint32_t uint_at(const json& obj, const std::string& key, const std::string& whe
     return v.get<uint32_t>();
 }
 
-const std::regex& name_pattern() {
-    static const std::regex re("^[a-z][a-z0-9-]*$");
-    return re;
+// [a-z][a-z0-9-]*  (no std::regex: this runs for every manifest on every start-up)
+bool valid_name(const std::string& s) {
+    if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
 }
 
 }  // namespace
@@ -62,7 +66,7 @@ Manifest from_json(const json& j) {
                                  std::to_string(schema_version) + ")");
     Manifest m;
     m.name = string_at(j, "name", "");
-    if (!std::regex_match(m.name, name_pattern()))
+    if (!valid_name(m.name))
         throw std::runtime_error("'name' must match [a-z][a-z0-9-]*, got '" + m.name + "'");
     m.library = string_at(j, "library", "");
     if (m.library.empty() || m.library.find('/') != std::string::npos)
@@ -81,7 +85,7 @@ Manifest from_json(const json& j) {
         if (!commands[i].is_object()) throw std::runtime_error("'" + where.substr(0, where.size() - 1) + "' must be an object");
         Command c{string_at(commands[i], "name", where), string_at(commands[i], "summary", where),
                   string_at(commands[i], "usage", where, true)};
-        if (!std::regex_match(c.name, name_pattern()))
+        if (!valid_name(c.name))
             throw std::runtime_error("'" + where + "name' must match [a-z][a-z0-9-]*, got '" + c.name + "'");
         m.commands.push_back(std::move(c));
     }
@@ -98,16 +102,29 @@ Manifest from_json(const json& j) {
 }
 
 Manifest load(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read '" + path.string() + "'");
-    std::stringstream buf;
-    buf << in.rdbuf();
+    // Plain POSIX I/O: iostreams cost more than the parse for files this small.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot read '" + path.string() + "': " + std::strerror(errno));
+    std::string text;
+    char buf[8192];
+    while (true) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0) {
+            text.append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            int err = errno;
+            ::close(fd);
+            throw std::runtime_error("cannot read '" + path.string() + "': " + std::strerror(err));
+        }
+    }
+    ::close(fd);
     json j;
     try {
-        j = json::parse(buf.str());
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
         // nlohmann reports a byte offset; turn it into line and column.
-        std::string text = buf.str();
         std::size_t line = 1, col = 1;
         for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
             if (text[i] == '\n') ++line, col = 1;
@@ -139,8 +156,11 @@ Manifest from_descriptor(const mosaic_plugin_v1& d, const std::string& library_f
     for (uint32_t i = 0; i < d.command_count; ++i) {
         const mosaic_command_v1* c = d.commands[i];
         if (c == nullptr) throw std::runtime_error("descriptor command " + std::to_string(i) + " is NULL");
+        if (c->struct_size < offsetof(mosaic_command_v1, summary) + sizeof(c->summary))
+            throw std::runtime_error("descriptor command " + std::to_string(i) + " struct_size is too small");
+        const bool has_usage = MOSAIC_ABI_HAS_FIELD(c, mosaic_command_v1, usage);
         m.commands.push_back({c_str_or_throw(c->name, "commands.name"), c_str_or_throw(c->summary, "commands.summary"),
-                              c->usage ? c->usage : ""});
+                              has_usage && c->usage ? c->usage : ""});
     }
     for (uint32_t i = 0; i < d.service_count; ++i) {
         const mosaic_service_v1* s = d.services[i];

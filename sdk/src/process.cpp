@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -138,6 +139,17 @@ ProcessResult PosixSpawnRunner::run(const Command& cmd) {
     out.close_write();
     err.close_write();
 
+    // Writing to a child that exits without reading its stdin raises SIGPIPE. Block it in this
+    // thread while feeding stdin (write then fails with EPIPE), and swallow a SIGPIPE that we
+    // caused, without touching the process-wide disposition.
+    sigset_t pipe_set, old_mask;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    const bool pipe_was_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+
     // Feed stdin and drain stdout/stderr together so neither side can block the other.
     std::size_t written = 0;
     const std::string input = cmd.stdin_data.value_or("");
@@ -172,6 +184,15 @@ ProcessResult PosixSpawnRunner::run(const Command& cmd) {
             }
         }
     }
+
+    if (!pipe_was_pending) {
+        sigpending(&pending);
+        if (sigismember(&pending, SIGPIPE) == 1) {
+            timespec zero{0, 0};
+            sigtimedwait(&pipe_set, nullptr, &zero);
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
 
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {

@@ -67,3 +67,11 @@ TEST(FindProgram, UsesTheGivenPath) {
     EXPECT_EQ(find_program("sh", std::string("/bin")), "/bin/sh");
     EXPECT_FALSE(find_program("sh", std::string("/nonexistent")).has_value());
 }
+
+TEST(PosixSpawnRunner, ChildThatIgnoresStdinDoesNotKillTheCaller) {
+    PosixSpawnRunner r;
+    Command c{{"true"}};
+    c.stdin_data = std::string(4 << 20, 'x');  // far more than a pipe buffer
+    auto res = r.run(c);
+    EXPECT_EQ(res.exit_code, 0);  // reaching this line means no SIGPIPE killed the test
+}

@@ -202,6 +202,8 @@ struct mosaic_plugin_v1 {
     const struct mosaic_service_v1 *const *services;
     uint32_t service_count;
 
+    /* init, run and call are required (never NULL); shutdown is optional (NULL: nothing to
+     * do). */
     /* Called once, before any run() or call(). Store per-instance state in *plugin_ctx.
      * Returns 0, or an exit status with the status set. `host` outlives shutdown(). */
     int32_t (*init)(const struct mosaic_host_v1 *host, void **plugin_ctx, mosaic_status *status);

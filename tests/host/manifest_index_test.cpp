@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sys/stat.h>
+
+#include "commands.hpp"
+#include "discovery.hpp"
+#include "manifest_index.hpp"
+#include "temp_tree.hpp"
+
+using namespace mosaic::host;
+using mosaic::host::test::TempTree;
+
+namespace {
+
+DiscoveryRules rules_with_index(const std::filesystem::path& index_dir, std::vector<std::string>* log = nullptr) {
+    DiscoveryRules r;
+    r.builtins = builtin_names();
+    r.host_abi_major = 1;
+    r.host_abi_minor = 0;
+    r.index_dir = index_dir;
+    if (log) r.debug = [log](const std::string& m) { log->push_back(m); };
+    return r;
+}
+
+std::string index_line(const std::vector<std::string>& log) {
+    for (const auto& l : log)
+        if (l.rfind("manifest index", 0) == 0) return l;
+    return "";
+}
+
+std::vector<std::tuple<std::string, PluginStatus, std::string>> summary(const Discovery& d) {
+    std::vector<std::tuple<std::string, PluginStatus, std::string>> out;
+    for (const auto& p : d.plugins) out.emplace_back(p.name, p.status, p.manifest ? p.manifest->summary : p.detail);
+    return out;
+}
+
+}  // namespace
+
+TEST(ManifestIndex, EncodeDecodeRoundTripsAwkwardStrings) {
+    mosaic::manifest::Manifest m;
+    m.name = "odd";
+    m.library = "odd.so";
+    m.abi_major = 1;
+    m.version = "1.0";
+    m.vendor = "tab\there";
+    m.summary = "new\nline and back\\slash \\t literal";
+    m.commands = {{"odd", "", "usage\twith\ttabs"}};
+    m.services = {{"odd.x", "s"}};
+    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> records{
+        {"odd.plugin.json", {{7, 100, 123456789}, m}},
+        {"bad.plugin.json", {{8, 3, 1}, std::string("missing key 'name'")}}};
+    auto back = ManifestIndex::decode(ManifestIndex::encode(records));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(std::get<mosaic::manifest::Manifest>(back->at("odd.plugin.json").second), m);
+    EXPECT_EQ(back->at("odd.plugin.json").first, (ManifestKey{7, 100, 123456789}));
+    EXPECT_EQ(std::get<std::string>(back->at("bad.plugin.json").second), "missing key 'name'");
+}
+
+TEST(ManifestIndex, RejectsTruncatedOrForeignText) {
+    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> records{{"a.plugin.json", {{1, 2, 3}, std::string("e")}}};
+    std::string text = ManifestIndex::encode(records);
+    EXPECT_FALSE(ManifestIndex::decode(text.substr(0, text.size() - 1)).has_value());
+    EXPECT_FALSE(ManifestIndex::decode("something else\n").has_value());
+    EXPECT_FALSE(ManifestIndex::decode("").has_value());
+}
+
+TEST(ManifestIndex, SecondDiscoveryIsServedFromTheIndexAndAgrees) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    TempTree::plugin(dir, "beta", {"beta"});
+    TempTree::write(dir / "broken.plugin.json", "{ not json");
+    std::vector<std::string> log1, log2;
+    auto first = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log1));
+    auto second = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log2));
+    EXPECT_NE(index_line(log1).find("0 cached, 3 parsed"), std::string::npos) << index_line(log1);
+    EXPECT_NE(index_line(log2).find("3 cached, 0 parsed"), std::string::npos) << index_line(log2);
+    EXPECT_EQ(summary(first), summary(second));
+    auto uncached = discover({{dir, "x"}}, rules_with_index(""));
+    EXPECT_EQ(summary(first), summary(uncached));
+}
+
+TEST(ManifestIndex, InPlaceEditOfAManifestIsNoticed) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    // Rewrite the same file in place (same inode, different size): the index must not win.
+    {
+        std::ofstream out(dir / "alpha.plugin.json", std::ios::trunc);
+        out << R"({"schema":1,"name":"alpha","library":"alpha.so","abi":{"major":1,"minor":0},"version":"2.0.0",)"
+            << R"("vendor":"tests","summary":"edited in place","commands":[{"name":"alpha","summary":"s"}]})";
+    }
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    ASSERT_EQ(d.plugins.size(), 1u);
+    EXPECT_EQ(d.plugins[0].manifest->summary, "edited in place");
+}
+
+TEST(ManifestIndex, AddedAndRemovedPluginsAreNoticed) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    TempTree::plugin(dir, "gamma", {"gamma"});
+    std::filesystem::remove(dir / "alpha.plugin.json");
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    ASSERT_EQ(d.plugins.size(), 1u);
+    EXPECT_EQ(d.plugins[0].name, "gamma");
+}
+
+TEST(ManifestIndex, CorruptIndexIsIgnoredAndRewritten) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    for (const auto& f : std::filesystem::directory_iterator(t.root / "cache"))
+        TempTree::write(f.path(), dir.string() + "\nmosaic-plugin-index\t1\nM\tgarbage\n");
+    std::vector<std::string> log;
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
+    ASSERT_EQ(d.plugins.size(), 1u);
+    EXPECT_EQ(d.plugins[0].status, PluginStatus::ok);
+    EXPECT_NE(index_line(log).find("0 cached, 1 parsed"), std::string::npos);
+    log.clear();
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
+    EXPECT_NE(index_line(log).find("1 cached, 0 parsed"), std::string::npos) << "rewritten after the corrupt one";
+}
+
+TEST(ManifestIndex, UnwritableIndexLocationOnlyCostsTheParse) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    TempTree::write(t.root / "not-a-dir", "x");  // the index dir cannot be created under a file
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "not-a-dir/cache"));
+    ASSERT_EQ(d.plugins.size(), 1u);
+    EXPECT_EQ(d.plugins[0].status, PluginStatus::ok);
+}
