@@ -29,9 +29,9 @@ const char* const plugins_help =
     "  disabled           named in MOSAIC_PLUGINS_DISABLE\n"
     "  command collision  one of its commands is a built-in or belongs to an earlier plugin;\n"
     "                     the plugin is then not used at all\n"
-    "followed, when it is not ok, by the reason. Only manifests are read: a library is\n"
-    "opened when one of its commands or services is used, so a plugin listed as ok can\n"
-    "still fail to load.\n"
+    "and, below the table, the reason for each plugin that is not ok. Only manifests are\n"
+    "read: a library is opened when one of its commands or services is used, so a plugin\n"
+    "listed as ok can still fail to load.\n"
     "\n"
     "Search order: --plugin-dir DIR..., MOSAIC_PLUGIN_PATH, ${XDG_DATA_HOME:-~/.local/share}/\n"
     "mosaic/plugins, then the system directory (MOSAIC_PLUGIN_SYSTEM_PATH replaces it).\n"
@@ -41,16 +41,10 @@ const char* const plugins_help =
     "  --json     print one JSON document: {\"plugins\": [...], \"search_path\": [...]}\n"
     "  --strict   exit 1 when any plugin is neither ok nor disabled (shadowed counts)\n";
 
-std::string status_with_detail(const PluginEntry& p) {
-    std::string s = status_text(p.status);
-    if (p.status != PluginStatus::ok && !p.detail.empty()) s += ": " + p.detail;
-    return s;
-}
-
 std::string text_table(const Discovery& d) {
     std::vector<std::array<std::string, 5>> rows{{"NAME", "VERSION", "ABI", "STATUS", "PATH"}};
     for (const auto& p : d.plugins)
-        rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(), status_with_detail(p),
+        rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(), status_text(p.status),
                         p.manifest_path.string()});
     std::array<std::size_t, 5> width{};
     for (const auto& r : rows)
@@ -60,6 +54,11 @@ std::string text_table(const Discovery& d) {
         for (std::size_t i = 0; i < 4; ++i) out += r[i] + std::string(width[i] - r[i].size() + 2, ' ');
         out += r[4] + "\n";
     }
+    std::string reasons;
+    for (const auto& p : d.plugins)
+        if (p.status != PluginStatus::ok && !p.detail.empty())
+            reasons += "  " + p.name + ": " + status_text(p.status) + ": " + p.detail + "\n";
+    if (!reasons.empty()) out += "\nnot used:\n" + reasons;
     return out;
 }
 
