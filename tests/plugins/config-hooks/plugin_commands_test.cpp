@@ -191,7 +191,9 @@ TEST(HooksInstall, IntoRealisticSettingsKeepsEverythingOfTheUser) {
     auto before = nlohmann::json::parse(realistic_settings());
     auto after = read_json(settings_path(host));
     for (const auto& [key, value] : before.items()) {
-        if (key != "hooks") EXPECT_EQ(after[key], value) << key;
+        if (key != "hooks") {
+            EXPECT_EQ(after[key], value) << key;
+        }
     }
     EXPECT_EQ(after["hooks"]["PreToolUse"][0], before["hooks"]["PreToolUse"][0]);
     EXPECT_EQ(after["hooks"]["PreToolUse"].size(), 2u);

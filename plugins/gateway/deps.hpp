@@ -1,0 +1,72 @@
+// deps.hpp - everything gateway domain code touches outside itself, injected: the
+// environment and paths the host resolved, the terminal (through the host), a command runner
+// (systemctl), process control, an HTTP client, a clock and a sleeper. plugin.cpp builds the
+// real ones; tests build fakes.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mosaic/sdk.hpp>
+#include <mosaic/support/clock.hpp>
+#include <mosaic/support/process.hpp>
+
+#include "http.hpp"
+#include "process_control.hpp"
+#include "settings.hpp"
+
+namespace mosaic::gateway {
+
+// The terminal, as domain code may use it: questions go through the host (never printed
+// here), progress is reported, nothing else is written.
+class Ui {
+public:
+    virtual ~Ui() = default;
+    virtual bool interactive() const = 0;
+    virtual std::string ask(const std::string& question, const std::optional<std::string>& def,
+                            const std::string& headless_hint) = 0;
+    virtual std::string ask_secret(const std::string& question, const std::string& headless_hint) = 0;
+    virtual std::size_t choose(const std::string& question, const std::vector<std::string>& options,
+                               std::size_t def, const std::string& headless_hint) = 0;
+    virtual void progress(const std::string& label, bool done) = 0;
+    virtual void warn(const std::string& message) = 0;
+};
+
+// Ui over the host's Context (also what tests use with FakeHost).
+class ContextUi final : public Ui {
+public:
+    explicit ContextUi(const Context& ctx) : ctx_(ctx) {}
+    bool interactive() const override { return ctx_.interactive(); }
+    std::string ask(const std::string& q, const std::optional<std::string>& def, const std::string& hint) override {
+        return ctx_.prompt_line(q, def, hint);
+    }
+    std::string ask_secret(const std::string& q, const std::string& hint) override { return ctx_.prompt_secret(q, hint); }
+    std::size_t choose(const std::string& q, const std::vector<std::string>& options, std::size_t def,
+                       const std::string& hint) override {
+        return ctx_.select(q, options, def, hint);
+    }
+    void progress(const std::string& label, bool done) override { ctx_.progress(label, -1, done); }
+    void warn(const std::string& message) override { ctx_.warn(message); }
+
+private:
+    const Context& ctx_;
+};
+
+struct GatewayDeps {
+    EnvLookup env;                          // the host's view of the environment
+    std::filesystem::path home;             // mosaic home
+    std::filesystem::path executable;       // the `mosaic` binary, to launch `gateway run`
+    Ui& ui;
+    support::CommandRunner& runner;         // systemctl
+    ProcessControl& processes;
+    HttpClient& http;
+    support::Clock& clock;
+    support::Sleeper& sleeper;
+    std::chrono::milliseconds health_timeout{30000};  // MOSAIC_GATEWAY_HEALTH_TIMEOUT (seconds) overrides
+    std::chrono::milliseconds stop_timeout{10000};
+};
+
+}  // namespace mosaic::gateway

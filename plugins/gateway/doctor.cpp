@@ -1,0 +1,72 @@
+#include "doctor.hpp"
+
+#include <chrono>
+
+#include <mosaic/error.hpp>
+
+#include "health.hpp"
+#include "install_state.hpp"
+#include "sqlite_storage.hpp"
+
+namespace mosaic::gateway {
+
+std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
+    GatewayPaths paths(deps.home);
+    std::vector<DoctorCheck> out;
+    InstallState st = detect_state(paths);
+    if (st != InstallState::complete) {
+        out.push_back({"config", false, -1,
+                       st == InstallState::none ? "not installed; run 'mosaic gateway install'"
+                                                : "partial install; run 'mosaic gateway uninstall'"});
+        return out;
+    }
+    GatewaySettings s;
+    try {
+        s = load_saved_settings(paths);
+        out.push_back({"config", true, -1, paths.env_file.string()});
+    } catch (const Error& e) {
+        out.push_back({"config", false, -1, e.what()});
+        return out;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto health = probe_health(deps.http, s.url());
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (health) {
+        out.push_back({"daemon", true, ms, s.url()});
+        for (const auto& [name, b] : (*health)["backends"].items())
+            out.push_back({name, b.value("status", "") == "ok", b.value("latencyMs", -1.0), "reported by the daemon"});
+        return out;
+    }
+    out.push_back({"daemon", false, -1, "no healthy answer at " + s.url() + "; run 'mosaic gateway start'"});
+    if (s.tier == "local") {
+        if (!fs::exists(paths.database)) {
+            out.push_back({"sqlite", false, -1, "'" + paths.database.string() + "' does not exist yet (created on first start)"});
+        } else {
+            try {
+                SqliteStorage db(paths.database.string());
+                for (const auto& b : db.check_backends()) out.push_back({b.name, b.ok, b.latency_ms, b.detail});
+            } catch (const Error& e) {
+                out.push_back({"sqlite", false, -1, e.what()});
+            }
+        }
+    } else {
+        out.push_back({"postgresql", false, -1, "team tier not built yet"});
+        out.push_back({"valkey", false, -1, "team tier not built yet"});
+    }
+    return out;
+}
+
+nlohmann::json doctor_json(const std::vector<DoctorCheck>& checks) {
+    nlohmann::json arr = nlohmann::json::array();
+    bool ok = true;
+    for (const auto& c : checks) {
+        ok = ok && c.ok;
+        arr.push_back({{"name", c.name},
+                       {"ok", c.ok},
+                       {"latency_ms", c.latency_ms >= 0 ? nlohmann::json(c.latency_ms) : nlohmann::json(nullptr)},
+                       {"detail", c.detail}});
+    }
+    return {{"ok", ok}, {"checks", arr}};
+}
+
+}  // namespace mosaic::gateway

@@ -1,0 +1,53 @@
+// install.hpp - `mosaic gateway install` and the gateway.configure service, as the five
+// steps of SPEC section 2:
+//   1. detect state (partial -> exit 3, naming `mosaic gateway uninstall`)
+//   2. validate every input (flags > environment > saved > defaults; interactive prompts
+//      through the host; headless admin credentials when no admin is known) - nothing is
+//      written when anything is invalid
+//   3. stop a running daemon, write .env (0600; auth secret kept), mosaic.config.json and
+//      meta.json (0600; stored admin token dropped on reconfiguration). A complete install
+//      is reconfigured only with --force-reconfigure or an explicit value (flag or service
+//      field) that differs from the saved one
+//   4. start (systemd user unit, else detached process) and wait for /health
+//   5. bootstrap the first admin
+#pragma once
+
+#include <optional>
+
+#include "bootstrap.hpp"
+#include "deps.hpp"
+#include "install_state.hpp"
+#include "service_control.hpp"
+#include "settings.hpp"
+
+namespace mosaic::gateway {
+
+struct ConfigurePlan {
+    InstallState state = InstallState::none;
+    GatewaySettings settings;
+    std::optional<GatewaySettings> saved;
+    bool reconfigure = false;
+};
+
+// Steps 1-2 for the configuration part (reads files, writes nothing). `explicit_inputs`
+// are flags or service fields; the environment fills the rest. When `ui` is interactive and
+// the gateway is (re)configured, asks for port, tier (and team URLs) and CORS origin.
+ConfigurePlan plan_configuration(const GatewayPaths& paths, const ConfigureInputs& explicit_inputs,
+                                 const EnvLookup& env, Ui* ui);
+
+struct ConfigureOutcome {
+    bool changed = false;
+    bool stopped_running_daemon = false;
+    GatewaySettings settings;
+};
+// Step 3.
+ConfigureOutcome apply_configuration(GatewayDeps& deps, const GatewayPaths& paths, const ConfigurePlan& plan);
+
+struct InstallOutcome {
+    ConfigureOutcome config;
+    StartOutcome start;
+    BootstrapOutcome bootstrap;
+};
+InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_inputs);
+
+}  // namespace mosaic::gateway

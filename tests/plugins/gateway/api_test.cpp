@@ -1,0 +1,180 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "crypto.hpp"
+#include "gateway_test_support.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+class ApiTest : public ::testing::Test {
+protected:
+    mosaic::testing::TempDir tmp;
+    gw::SqliteStorage storage{(tmp.path() / "g.sqlite3").string()};
+    mosaic::support::FakeClock clock;
+    gw::Api api{storage, clock, options()};
+
+    static gw::ApiOptions options() {
+        gw::ApiOptions o;
+        o.version = "9.9.9";
+        o.cors_origin = "http://localhost:3000";
+        o.auth_secret = std::string(64, 'a');
+        o.max_body_bytes = 2048;
+        o.max_failures_per_email = 3;
+        o.max_failures_per_address = 5;
+        return o;
+    }
+    gw::ApiResponse req(const std::string& method, const std::string& path, const std::string& body = "",
+                        std::map<std::string, std::string> headers = {}, const std::string& addr = "127.0.0.1") {
+        return api.handle(gw::ApiRequest{method, path, body, addr, std::move(headers)});
+    }
+    std::string setup() {
+        auto r = req("POST", "/api/bootstrap/setup", R"({"name":"Ada","email":"ada@example.com","password":"securepass123"})");
+        EXPECT_EQ(r.status, 201);
+        return r.body["token"].get<std::string>();
+    }
+};
+
+}  // namespace
+
+TEST_F(ApiTest, HealthReportsTierVersionAndBackends) {
+    auto r = req("GET", "/health");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body["status"], "ok");
+    EXPECT_EQ(r.body["version"], "9.9.9");
+    EXPECT_EQ(r.body["tier"], "local");
+    EXPECT_EQ(r.body["backends"]["sqlite"]["status"], "ok");
+}
+
+TEST_F(ApiTest, BootstrapOnceThenConflict) {
+    EXPECT_EQ(req("GET", "/api/bootstrap/status").body, (json{{"needsSetup", true}}));
+    std::string token = setup();
+    EXPECT_EQ(token.rfind("mgw_", 0), 0u);
+    EXPECT_EQ(req("GET", "/api/bootstrap/status").body, (json{{"needsSetup", false}}));
+    auto again = req("POST", "/api/bootstrap/setup", R"({"name":"Eve","email":"eve@example.com","password":"securepass123"})");
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.body["error"], "already_set_up");
+}
+
+TEST_F(ApiTest, TokensAndPasswordsAreStoredOnlyAsHashes) {
+    std::string token = setup();
+    auto found = storage.find_user_by_email("ada@example.com");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->second.rfind("$argon2id$", 0), 0u);
+    EXPECT_TRUE(storage.user_for_token(gw::sha256_hex(token), 0));
+    EXPECT_FALSE(storage.user_for_token(token, 0));
+}
+
+TEST_F(ApiTest, ConcurrentSetupsHaveExactlyOneWinner) {
+    std::atomic<int> created{0}, conflicts{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 20; ++i)
+        threads.emplace_back([&, i] {
+            auto r = req("POST", "/api/bootstrap/setup",
+                         json{{"name", "U" + std::to_string(i)}, {"email", "u" + std::to_string(i) + "@x.io"}, {"password", "securepass123"}}.dump());
+            (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 1);
+    EXPECT_EQ(conflicts.load(), 19);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(storage.list_users().size(), 1u);
+}
+
+TEST_F(ApiTest, SetupValidatesTypesAndValues) {
+    EXPECT_EQ(req("POST", "/api/bootstrap/setup", "{bad json").status, 400);
+    EXPECT_EQ(req("POST", "/api/bootstrap/setup", "[1,2]").status, 400);
+    auto wrong_type = req("POST", "/api/bootstrap/setup", R"({"name":"A","email":42,"password":"securepass123"})");
+    EXPECT_EQ(wrong_type.status, 400);
+    EXPECT_NE(wrong_type.body["message"].get<std::string>().find("email"), std::string::npos);
+    auto short_pw = req("POST", "/api/bootstrap/setup", R"({"name":"A","email":"a@b.co","password":"short"})");
+    EXPECT_EQ(short_pw.status, 400);
+    EXPECT_EQ(short_pw.body.dump().find("short\""), std::string::npos);
+    EXPECT_FALSE(storage.has_users());
+}
+
+TEST_F(ApiTest, SignInGivesASessionThatAuthorisesAdminRoutes) {
+    setup();
+    auto r = req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})");
+    ASSERT_EQ(r.status, 200);
+    std::string session = r.body["token"];
+    EXPECT_EQ(session.rfind("mgs_", 0), 0u);
+    auto users = req("GET", "/api/admin/users", "", {{"authorization", "Bearer " + session}});
+    EXPECT_EQ(users.status, 200);
+    ASSERT_EQ(users.body["users"].size(), 1u);
+    EXPECT_FALSE(users.body["users"][0].contains("password_hash"));
+    EXPECT_EQ(users.body.dump().find("argon2"), std::string::npos);
+}
+
+TEST_F(ApiTest, SessionsExpire) {
+    setup();
+    auto r = req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})");
+    std::string session = r.body["token"];
+    clock.advance(std::chrono::hours(13));
+    EXPECT_EQ(req("GET", "/api/admin/users", "", {{"authorization", "Bearer " + session}}).status, 401);
+}
+
+TEST_F(ApiTest, AdminTokensCreateListDelete) {
+    std::string admin = setup();
+    std::map<std::string, std::string> auth{{"authorization", "Bearer " + admin}};
+    EXPECT_EQ(req("GET", "/api/admin/tokens").status, 401);
+    EXPECT_EQ(req("GET", "/api/admin/tokens", "", {{"authorization", "Bearer mgw_wrong"}}).status, 401);
+    auto created = req("POST", "/api/admin/tokens", R"({"label":"ci"})", auth);
+    ASSERT_EQ(created.status, 201);
+    std::string second = created.body["token"];
+    auto list = req("GET", "/api/admin/tokens", "", auth);
+    ASSERT_EQ(list.body["tokens"].size(), 2u);
+    EXPECT_EQ(list.body.dump().find(second), std::string::npos);  // shown once, never listed
+    std::string id = std::to_string(created.body["id"].get<long long>());
+    EXPECT_EQ(req("DELETE", "/api/admin/tokens/" + id, "", auth).status, 200);
+    EXPECT_EQ(req("DELETE", "/api/admin/tokens/" + id, "", auth).status, 404);
+    EXPECT_EQ(req("DELETE", "/api/admin/tokens/abc", "", auth).status, 400);
+    EXPECT_EQ(req("GET", "/api/admin/users", "", {{"authorization", "Bearer " + second}}).status, 401);
+}
+
+TEST_F(ApiTest, SignInFailuresAreLimitedPerEmailWithRetryAfter) {
+    setup();
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"wrongpass"})").status, 401);
+    auto limited = req("POST", "/api/auth/sign-in", R"({"email":"ADA@example.com","password":"securepass123"})");
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(limited.headers["Retry-After"], "900");
+    clock.advance(std::chrono::minutes(15));
+    EXPECT_EQ(req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})").status, 200);
+}
+
+TEST_F(ApiTest, SignInFailuresAreLimitedPerClientAddress) {
+    setup();
+    for (int i = 0; i < 5; ++i)
+        req("POST", "/api/auth/sign-in", json{{"email", "x" + std::to_string(i) + "@example.com"}, {"password", "nopenope"}}.dump(), {}, "10.0.0.9");
+    auto limited = req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})", {}, "10.0.0.9");
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_TRUE(limited.headers.count("Retry-After"));
+    EXPECT_EQ(req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})", {}, "10.0.0.10").status, 200);
+}
+
+TEST_F(ApiTest, CorsAnswersExactlyTheConfiguredOrigin) {
+    auto ok = req("GET", "/health", "", {{"origin", "http://localhost:3000"}});
+    EXPECT_EQ(ok.headers["Access-Control-Allow-Origin"], "http://localhost:3000");
+    auto other = req("GET", "/health", "", {{"origin", "http://evil.example"}});
+    EXPECT_EQ(other.headers.count("Access-Control-Allow-Origin"), 0u);
+    auto preflight = req("OPTIONS", "/api/auth/sign-in", "", {{"origin", "http://localhost:3000"}});
+    EXPECT_EQ(preflight.status, 204);
+    EXPECT_NE(preflight.headers["Access-Control-Allow-Methods"].find("POST"), std::string::npos);
+    EXPECT_EQ(req("OPTIONS", "/api/auth/sign-in", "", {{"origin", "http://evil.example"}}).status, 403);
+}
+
+TEST_F(ApiTest, UnknownRoutesWrongMethodsAndOversizedBodiesAnswerJson) {
+    auto nf = req("GET", "/nope");
+    EXPECT_EQ(nf.status, 404);
+    EXPECT_EQ(nf.body["error"], "not_found");
+    auto wm = req("POST", "/health");
+    EXPECT_EQ(wm.status, 405);
+    EXPECT_EQ(wm.headers["Allow"], "GET");
+    auto big = req("POST", "/api/auth/sign-in", std::string(4096, 'x'));
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(big.body["error"], "payload_too_large");
+}

@@ -1,0 +1,216 @@
+// The daemon over real HTTP: gateway-test-daemon (run_daemon, as `mosaic gateway run`) on a
+// free loopback port with a temporary home. Every daemon is stopped by its test.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "gateway_test_support.hpp"
+
+using namespace gateway_test;
+using nlohmann::json;
+
+namespace {
+
+class DaemonTest : public ::testing::Test {
+protected:
+    mosaic::testing::TempDir tmp;
+    std::filesystem::path home = tmp.path() / "mosaic";
+    gw::GatewayPaths paths{home};
+    int port = free_port();
+    std::string url = "http://127.0.0.1:" + std::to_string(port);
+    gw::HttplibClient http{std::chrono::seconds(10)};
+
+    std::unique_ptr<DaemonProcess> start(const std::string& extra_env = "") {
+        write_install(home, port);
+        if (!extra_env.empty()) std::ofstream(paths.env_file, std::ios::app) << extra_env;
+        auto d = std::make_unique<DaemonProcess>(home, paths.log_file);
+        if (!d->wait_healthy(url)) ADD_FAILURE() << "daemon not healthy; log:\n" << read(paths.log_file);
+        return d;
+    }
+};
+
+int raw_connect(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -1;
+    return fd;
+}
+
+std::string read_response(int fd) {
+    std::string out;
+    char buf[4096];
+    while (out.find("\r\n\r\n") == std::string::npos || out.find("}") == std::string::npos) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_F(DaemonTest, AnswersHealthAndLogsOneLinePerRequestWithoutQueryStrings) {
+    auto d = start();
+    auto r = http.send("GET", url, "/health?token=mgw_leak", "", {});
+    EXPECT_EQ(r.status, 200);
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j["tier"], "local");
+    EXPECT_EQ(j["backends"]["sqlite"]["status"], "ok");
+    EXPECT_EQ(d->terminate(), 0);
+    auto log = read(paths.log_file);
+    EXPECT_NE(log.find("listening on http://127.0.0.1:" + std::to_string(port)), std::string::npos);
+    EXPECT_NE(log.find(" GET /health 200 "), std::string::npos);
+    EXPECT_EQ(log.find("mgw_leak"), std::string::npos);
+}
+
+TEST_F(DaemonTest, TwentyConcurrentSetupsYieldOneAdmin) {
+    auto d = start();
+    std::atomic<int> created{0}, conflict{0}, other{0};
+    std::mutex mu;
+    std::string others;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 20; ++i)
+        threads.emplace_back([&, i] {
+            gw::HttplibClient c{std::chrono::seconds(30)};
+            auto r = c.send("POST", url, "/api/bootstrap/setup",
+                            json{{"name", "U"}, {"email", "u" + std::to_string(i) + "@x.io"}, {"password", "securepass123"}}.dump(), {});
+            (r.status == 201 ? created : r.status == 409 ? conflict : other)++;
+            if (r.status != 201 && r.status != 409) {
+                std::lock_guard lock(mu);
+                others += std::to_string(r.status) + " " + r.error + " " + r.body + "\n";
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 1);
+    EXPECT_EQ(conflict.load(), 19);
+    EXPECT_EQ(other.load(), 0) << others << read(paths.log_file);
+    auto st = json::parse(http.send("GET", url, "/api/bootstrap/status", "", {}).body);
+    EXPECT_EQ(st["needsSetup"], false);
+    EXPECT_EQ(d->terminate(), 0);
+}
+
+TEST_F(DaemonTest, BadRequestsGetJsonErrorsAndNeverCrashIt) {
+    auto d = start("MOSAIC_GATEWAY_MAX_BODY_BYTES=2048\n");
+    auto big = http.send("POST", url, "/api/auth/sign-in", std::string(8192, 'x'), {});
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(json::parse(big.body)["error"], "payload_too_large");
+    auto bad = http.send("POST", url, "/api/auth/sign-in", "{nope", {});
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(json::parse(bad.body)["error"], "bad_request");
+    auto types = http.send("POST", url, "/api/auth/sign-in", R"({"email":["a"],"password":1})", {});
+    EXPECT_EQ(types.status, 400);
+    auto missing = http.send("GET", url, "/does/not/exist", "", {});
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(json::parse(missing.body)["error"], "not_found");
+    // Garbage on the wire.
+    int fd = raw_connect(port);
+    ASSERT_GE(fd, 0);
+    std::string junk = "\x01\x02 NOT HTTP\r\n\r\n";
+    ::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+    read_response(fd);
+    ::close(fd);
+    EXPECT_EQ(http.send("GET", url, "/health", "", {}).status, 200);
+    EXPECT_EQ(d->terminate(), 0);
+}
+
+TEST_F(DaemonTest, CorsHeadersOnlyForTheConfiguredOrigin) {
+    auto d = start();
+    auto ok = http.send("GET", url, "/health", "", {{"Origin", "http://localhost:3000"}});
+    EXPECT_EQ(ok.headers["Access-Control-Allow-Origin"], "http://localhost:3000");
+    auto other = http.send("GET", url, "/health", "", {{"Origin", "http://evil.example"}});
+    EXPECT_EQ(other.headers.count("Access-Control-Allow-Origin"), 0u);
+    EXPECT_EQ(d->terminate(), 0);
+}
+
+TEST_F(DaemonTest, SignInRateLimitAnswers429WithRetryAfterAndLogsNoSecret) {
+    auto d = start();
+    auto setup = http.send("POST", url, "/api/bootstrap/setup",
+                           R"({"name":"Ada","email":"ada@example.com","password":"securepass123"})", {});
+    ASSERT_EQ(setup.status, 201);
+    std::string token = json::parse(setup.body)["token"];
+    int last = 0;
+    gw::HttpResult r;
+    for (int i = 0; i < 6; ++i) {
+        r = http.send("POST", url, "/api/auth/sign-in", R"({"email":"ada@example.com","password":"wrong-password-1"})", {});
+        last = r.status;
+    }
+    EXPECT_EQ(last, 429);
+    EXPECT_FALSE(r.headers["Retry-After"].empty());
+    auto users = http.send("GET", url, "/api/admin/users", "", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(users.status, 200);
+    EXPECT_EQ(d->terminate(), 0);
+    auto log = read(paths.log_file);
+    for (const std::string& secret : {token, std::string("securepass123"), std::string("wrong-password-1")})
+        EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+    EXPECT_NE(log.find("POST /api/auth/sign-in 429"), std::string::npos);
+}
+
+TEST_F(DaemonTest, SigtermLetsARequestInFlightFinishThenExitsZero) {
+    auto d = start();
+    int fd = raw_connect(port);
+    ASSERT_GE(fd, 0);
+    // First request on a keep-alive connection: a server thread now owns the connection.
+    std::string first = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(fd, first.data(), first.size(), MSG_NOSIGNAL);
+    EXPECT_NE(read_response(fd).find("200"), std::string::npos);
+    // Half of the second request, then SIGTERM, then the rest: it is still answered.
+    std::string head = "GET /api/bootstrap/status HTTP/1.1\r\n";
+    ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(d->pid, SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::string rest = "Host: x\r\nConnection: close\r\n\r\n";
+    ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    auto second = read_response(fd);
+    ::close(fd);
+    EXPECT_NE(second.find("needsSetup"), std::string::npos) << second;
+    EXPECT_EQ(d->wait_exit(), 0);
+    auto log = read(paths.log_file);
+    EXPECT_NE(log.find("received SIGTERM"), std::string::npos);
+    EXPECT_NE(log.find("gateway stopped"), std::string::npos);
+}
+
+TEST_F(DaemonTest, ABusyPortFailsWithExitOneNamingIt) {
+    PortBlocker busy;
+    gw::GatewaySettings s;
+    s.port = busy.port;
+    gw::write_config(paths, s, gw::new_auth_secret());
+    DaemonProcess d(home, paths.log_file);
+    EXPECT_EQ(d.wait_exit(), 1);
+    EXPECT_NE(read(paths.log_file).find("cannot listen on 127.0.0.1:" + std::to_string(busy.port)), std::string::npos);
+}
+
+TEST_F(DaemonTest, RefusesToRunWhenNotInstalled) {
+    std::filesystem::create_directories(home);
+    DaemonProcess d(home, tmp.path() / "out.log");
+    EXPECT_EQ(d.wait_exit(), 3);
+    EXPECT_NE(read(tmp.path() / "out.log").find("mosaic gateway install"), std::string::npos);
+}
+
+TEST_F(DaemonTest, TeamTierFailsClearlyUntilItIsBuilt) {
+    gw::GatewaySettings s;
+    s.port = port;
+    s.tier = "team";
+    s.database_url = "postgresql://u:pw@db/m";
+    s.valkey_url = "redis://cache:6379";
+    gw::write_config(paths, s, gw::new_auth_secret());
+    DaemonProcess d(home, paths.log_file);
+    EXPECT_EQ(d.wait_exit(), 1);
+    EXPECT_NE(read(paths.log_file).find("team tier not built yet"), std::string::npos);
+}
+
+TEST_F(DaemonTest, ASecondDaemonCannotShareThePort) {
+    auto first = start();
+    mosaic::testing::TempDir other;
+    write_install(other.path(), port);
+    DaemonProcess second(other.path(), other.path() / "second.log");
+    EXPECT_EQ(second.wait_exit(), 1);
+    EXPECT_NE(read(other.path() / "second.log").find("cannot listen"), std::string::npos);
+    EXPECT_EQ(first->terminate(), 0);
+}
