@@ -1,0 +1,69 @@
+#include "launch.hpp"
+
+#include <filesystem>
+
+#include <mosaic/error.hpp>
+
+#include "tmux.hpp"
+
+namespace mosaic::fleet {
+
+std::vector<std::string> default_agent_argv(const Agent& agent, const std::string& mosaic_exe) {
+    std::vector<std::string> argv{mosaic_exe, "yolo", agent.runtime};
+    if (agent.model_hint && !agent.model_hint->empty()) {
+        argv.push_back("--model");
+        argv.push_back(*agent.model_hint);
+    }
+    return argv;
+}
+
+LaunchPlan plan_launch(const Roster& roster, const Agent& agent, const LaunchEnv& env) {
+    LaunchPlan plan;
+    plan.session = tmux_session_name(agent.name);
+    plan.working_directory = working_directory_of(roster, agent, env.user_home);
+    std::map<std::string, std::string> pane_env{
+        {"MOSAIC_AGENT_NAME", agent.name},
+        {"MOSAIC_AGENT_CLASS", agent.agent_class},
+        {"PATH", env.path_env},
+    };
+    std::optional<std::string> raw;
+    if (env.agent_command && !env.agent_command->empty()) raw = env.agent_command;
+    plan.pane_command = pane_command(pane_env, default_agent_argv(agent, env.mosaic_exe), raw);
+    plan.has_session_argv = tmux_has_session_argv(roster.socket_name, plan.session);
+    plan.new_session_argv = tmux_new_session_argv(roster.socket_name, plan.session, plan.working_directory, plan.pane_command);
+    return plan;
+}
+
+LaunchResult launch_agent(const Roster& roster, const std::optional<std::string>& name, const LaunchEnv& env,
+                          bool tmux_available, support::CommandRunner& runner) {
+    if (!name || name->empty()) throw Error(exit_launch_usage, "missing agent name; usage: mosaic fleet launch <agent>");
+    const Agent* agent = roster.find(*name);
+    if (!agent) throw Error(exit_launch_usage, "unknown agent '" + *name + "'; it is not in the roster");
+    if (!tmux_available) throw Error(exit_launch_unavailable, "'tmux' was not found on PATH; install tmux");
+
+    LaunchResult result;
+    result.plan = plan_launch(roster, *agent, env);
+    support::Command has;
+    has.argv = result.plan.has_session_argv;
+    if (runner.run(has).ok()) return result;
+
+    std::error_code ec;
+    if (!std::filesystem::is_directory(result.plan.working_directory, ec))
+        throw Error(exit_failed, "working directory '" + result.plan.working_directory + "' of agent '" + *name +
+                                     "' does not exist");
+    support::Command create;
+    create.argv = result.plan.new_session_argv;
+    auto r = runner.run(create);
+    if (!r.ok()) {
+        // Another launcher may have won the race for the same name.
+        if (runner.run(has).ok()) return result;
+        std::string err = r.err;
+        while (!err.empty() && err.back() == '\n') err.pop_back();
+        throw Error(exit_failed, "cannot create the tmux session '" + result.plan.session + "': " +
+                                     (err.empty() ? "tmux exited with status " + std::to_string(r.exit_code) : err));
+    }
+    result.created = true;
+    return result;
+}
+
+}  // namespace mosaic::fleet

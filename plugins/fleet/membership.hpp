@@ -1,0 +1,39 @@
+// membership.hpp - fleet add / remove: edit the roster (atomically, after validating the
+// result), keep the agent's env file in step, and start or stop its unit.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <mosaic/support/process.hpp>
+
+#include "control.hpp"
+#include "roster.hpp"
+
+namespace mosaic::fleet {
+
+struct AddOptions {
+    Agent agent;
+    bool start = true;
+};
+
+struct MembershipPaths {
+    std::filesystem::path roster;      // <home>/fleet/roster.yaml
+    std::filesystem::path mosaic_home;
+    std::string user_home;
+};
+
+// Validates the name, the runtime (a known runtime or one the roster's `runtimes` names)
+// and uniqueness (exit_usage / exit_refused), writes the roster and the env file, then
+// starts mosaic-agent@<name>.service unless told not to. Returns the start outcome (empty
+// report when not started). A roster that does not exist yet is created.
+FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, support::CommandRunner& runner);
+
+// Stops the agent's unit first (unless `stop` is false; a failed stop leaves the roster as it
+// was and is reported), then removes the agent from the roster. The env file is kept when it
+// holds lines the user wrote, else removed.
+FleetReport remove_agent(const std::string& name, bool stop, const MembershipPaths& paths,
+                         support::CommandRunner& runner);
+
+}  // namespace mosaic::fleet

@@ -1,0 +1,70 @@
+// roster.hpp - the fleet roster (<home>/fleet/roster.yaml) as a typed model.
+//
+// Schema (SPEC section 3), snake_case or camelCase keys:
+//     version: 1
+//     transport: tmux
+//     tmux: { socket_name: mosaic-fleet, holder_session: _holder }
+//     defaults: { working_directory: ~/src }
+//     runtimes: { claude: { reset_command: /clear } }
+//     agents:
+//       - { name: planner, runtime: claude, class: orchestrator, model_hint: opus,
+//           working_directory: ~/src/x }
+// An absent tmux.socket_name means the default tmux socket: no `-L` anywhere. Unknown keys,
+// wrong types, a bad agent name, a missing runtime and duplicate names throw
+// mosaic::Error(exit_usage) naming the file, the key and the line.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mosaic::fleet {
+
+struct Agent {
+    std::string name;
+    std::string runtime;
+    std::string agent_class = "worker";
+    std::optional<std::string> model_hint;
+    std::optional<std::string> working_directory;
+};
+
+struct RuntimeSettings {
+    std::optional<std::string> reset_command;
+};
+
+struct Roster {
+    int version = 1;
+    std::string transport = "tmux";
+    std::optional<std::string> socket_name;  // nullopt: the default tmux socket
+    std::string holder_session = "_holder";
+    std::optional<std::string> default_working_directory;
+    std::map<std::string, RuntimeSettings> runtimes;
+    std::vector<Agent> agents;
+
+    const Agent* find(const std::string& name) const;
+    std::vector<std::string> agent_names() const;
+};
+
+// `origin` names the file in error messages.
+Roster parse_roster(const std::string& text, const std::string& origin);
+
+// Throws mosaic::Error(exit_refused) when the file does not exist (the message says how to
+// create one), exit_usage when it does not parse.
+Roster load_roster(const std::filesystem::path& path);
+
+bool valid_agent_name(const std::string& name);
+
+// The agent's working directory: its own, else the roster default, else `home`; a leading
+// "~" or "~/" expands to `home`.
+std::string working_directory_of(const Roster& roster, const Agent& agent, const std::string& home);
+
+// Editing the file (fleet add/remove). The file is rewritten atomically after the result
+// has been re-parsed; comments are not kept (yaml-cpp does not keep them).
+std::string roster_text_with_agent(const std::optional<std::string>& current_text, const Agent& agent,
+                                   const std::string& origin);
+std::string roster_text_without_agent(const std::string& current_text, const std::string& name,
+                                      const std::string& origin);
+
+}  // namespace mosaic::fleet

@@ -1,0 +1,52 @@
+// status.hpp - fleet status: one `systemctl --user show` for every unit, joined with
+// `tmux has-session` on the fleet socket for the holder and each agent. Never takes the
+// restart lock. The JSON document is what `fleet status --json` prints and what the
+// `fleet.status` service returns.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mosaic/support/process.hpp>
+
+#include "roster.hpp"
+
+namespace mosaic::fleet {
+
+struct UnitState {
+    std::string unit;
+    std::string load_state = "unknown";
+    std::string active_state = "unknown";
+    std::string sub_state = "unknown";
+    long main_pid = 0;
+};
+
+struct AgentStatus {
+    Agent agent;
+    UnitState unit;
+    bool session = false;  // the agent's tmux session exists on the fleet socket
+};
+
+struct FleetStatus {
+    std::string roster_path;
+    std::optional<std::string> socket_name;
+    std::string holder_session;
+    UnitState holder;
+    bool holder_session_alive = false;
+    std::vector<AgentStatus> agents;
+    std::optional<std::string> systemd_error;  // `systemctl show` failed; states are "unknown"
+};
+
+FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner);
+
+// {"roster", "socket_name", "holder": {"unit", "load_state", "active_state", "sub_state",
+//  "main_pid", "session", "session_name"}, "agents": [{"name", "runtime", "class", "model_hint",
+//  "unit", "load_state", "active_state", "sub_state", "main_pid", "session"}],
+//  "systemd_error": null | "..."}
+nlohmann::json status_json(const FleetStatus& status);
+
+}  // namespace mosaic::fleet

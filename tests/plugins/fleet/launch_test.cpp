@@ -1,0 +1,138 @@
+// fleet launch: the plan (pure), its exit codes, and one run against real tmux on a
+// private socket.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <mosaic/error.hpp>
+#include <mosaic/support/process.hpp>
+#include <mosaic/testing/fake_host.hpp>
+
+#include "fleet_test_support.hpp"
+#include "launch.hpp"
+#include "roster.hpp"
+
+using namespace mosaic::fleet;
+using Argv = std::vector<std::string>;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\ndefaults: { working_directory: ~/src }\nagents:\n"
+                      "  - { name: planner, runtime: claude, class: orchestrator, model_hint: opus }\n"
+                      "  - { name: coder-1, runtime: codex, working_directory: /w }\n";
+
+LaunchEnv env() { return {"/opt/bin/mosaic", "/home/u", "/opt/bin:/usr/bin", std::nullopt}; }
+
+int code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const mosaic::Error& e) {
+        return e.code();
+    }
+    return 0;
+}
+
+}  // namespace
+
+TEST(LaunchPlan, DefaultCommandIsMosaicYoloWithTheModelHint) {
+    Roster r = parse_roster(kRoster, "r");
+    EXPECT_EQ(default_agent_argv(*r.find("planner"), "/opt/bin/mosaic"),
+              (Argv{"/opt/bin/mosaic", "yolo", "claude", "--model", "opus"}));
+    EXPECT_EQ(default_agent_argv(*r.find("coder-1"), "/opt/bin/mosaic"), (Argv{"/opt/bin/mosaic", "yolo", "codex"}));
+}
+
+TEST(LaunchPlan, BakesNameClassAndPathIntoThePaneCommand) {
+    Roster r = parse_roster(kRoster, "r");
+    LaunchPlan p = plan_launch(r, *r.find("planner"), env());
+    EXPECT_EQ(p.working_directory, "/home/u/src");
+    EXPECT_EQ(p.pane_command,
+              "export MOSAIC_AGENT_CLASS=orchestrator MOSAIC_AGENT_NAME=planner PATH=/opt/bin:/usr/bin; "
+              "exec /opt/bin/mosaic yolo claude --model opus");
+    EXPECT_EQ(p.has_session_argv, (Argv{"tmux", "-L", "fleet", "has-session", "-t", "=planner"}));
+    EXPECT_EQ(p.new_session_argv,
+              (Argv{"tmux", "-L", "fleet", "new-session", "-d", "-s", "planner", "-c", "/home/u/src", p.pane_command}));
+}
+
+TEST(LaunchPlan, AgentCommandVariableReplacesYolo) {
+    Roster r = parse_roster(kRoster, "r");
+    LaunchEnv e = env();
+    e.agent_command = "htop -d 10";
+    LaunchPlan p = plan_launch(r, *r.find("coder-1"), e);
+    EXPECT_EQ(p.working_directory, "/w");
+    EXPECT_EQ(p.pane_command, "export MOSAIC_AGENT_CLASS=worker MOSAIC_AGENT_NAME=coder-1 PATH=/opt/bin:/usr/bin; htop -d 10");
+}
+
+TEST(Launch, WithoutANameExits64) {
+    mosaic::support::FakeRunner runner;
+    Roster r = parse_roster(kRoster, "r");
+    EXPECT_EQ(code_of([&] { launch_agent(r, std::nullopt, env(), true, runner); }), 64);
+    EXPECT_EQ(code_of([&] { launch_agent(r, std::string(""), env(), true, runner); }), 64);
+    EXPECT_EQ(code_of([&] { launch_agent(r, std::string("ghost"), env(), true, runner); }), 64);
+    EXPECT_TRUE(runner.commands_ran.empty());
+}
+
+TEST(Launch, WithoutTmuxExits69) {
+    mosaic::support::FakeRunner runner;
+    Roster r = parse_roster(kRoster, "r");
+    EXPECT_EQ(code_of([&] { launch_agent(r, std::string("planner"), env(), false, runner); }), 69);
+    EXPECT_TRUE(runner.commands_ran.empty());
+}
+
+TEST(Launch, ExistingSessionIsSuccessAndCreatesNothing) {
+    mosaic::support::FakeRunner runner;  // has-session answers 0
+    Roster r = parse_roster(kRoster, "r");
+    auto result = launch_agent(r, std::string("coder-1"), env(), true, runner);
+    EXPECT_FALSE(result.created);
+    EXPECT_THAT(runner.argv_lines(), ElementsAre("tmux -L fleet has-session -t =coder-1"));
+}
+
+TEST(Launch, CreatesTheSessionWhenAbsent) {
+    mosaic::testing::TempDir tmp;
+    std::string roster = "version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { name: a, runtime: pi, working_directory: " +
+                         tmp.path().string() + " }\n";
+    mosaic::support::FakeRunner runner;
+    runner.on({"tmux", "-L", "fleet", "has-session"}, {1, "", "", false});
+    auto result = launch_agent(parse_roster(roster, "r"), std::string("a"), env(), true, runner);
+    EXPECT_TRUE(result.created);
+    ASSERT_EQ(runner.commands_ran.size(), 2u);
+    EXPECT_EQ(runner.commands_ran[1].argv, result.plan.new_session_argv);
+}
+
+TEST(Launch, MissingWorkingDirectoryFailsNamingIt) {
+    mosaic::support::FakeRunner runner;
+    runner.on({"tmux"}, {1, "", "", false});
+    Roster r = parse_roster(kRoster, "r");
+    try {
+        launch_agent(r, std::string("coder-1"), env(), true, runner);
+        FAIL();
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), 1);
+        EXPECT_THAT(std::string(e.what()), HasSubstr("'/w'"));
+    }
+}
+
+TEST(Launch, RealTmuxSessionGetsTheAgentEnvironmentAndDirectory) {
+    if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
+    fleet_test::PrivateTmux tmux;
+    mosaic::testing::TempDir tmp;
+    auto work = tmp.path() / "work dir";
+    std::filesystem::create_directories(work);
+    std::string roster = "version: 1\ntmux: { socket_name: " + tmux.name() + " }\nagents:\n"
+                         "  - { name: rev.1, runtime: claude, class: reviewer, working_directory: '" + work.string() + "' }\n";
+    LaunchEnv e{"/nonexistent/mosaic", tmp.path().string(), "/usr/local/bin:/usr/bin:/bin",
+                std::string("printf '%s %s %s\\n' \"$MOSAIC_AGENT_NAME\" \"$MOSAIC_AGENT_CLASS\" \"$(pwd)\" > out.txt; sleep 60")};
+    mosaic::support::PosixSpawnRunner runner;
+    Roster r = parse_roster(roster, "r");
+
+    auto first = launch_agent(r, std::string("rev.1"), e, true, runner);
+    EXPECT_TRUE(first.created);
+    ASSERT_TRUE(fleet_test::eventually([&] { return fleet_test::read_text(work / "out.txt").find('\n') != std::string::npos; }));
+    EXPECT_EQ(fleet_test::read_text(work / "out.txt"), "rev.1 reviewer " + work.string() + "\n");
+    EXPECT_EQ(first.plan.session, "rev_1");  // tmux's own spelling of "rev.1"
+    EXPECT_TRUE(tmux.run({"has-session", "-t", "=rev_1"}).ok());
+
+    auto second = launch_agent(r, std::string("rev.1"), e, true, runner);
+    EXPECT_FALSE(second.created);
+    EXPECT_EQ(tmux.run({"list-sessions", "-F", "#{session_name}"}).out, "rev_1\n");
+}

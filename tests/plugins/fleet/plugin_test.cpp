@@ -1,0 +1,194 @@
+// The fleet plugin through the in-process FakeHost: CLI wiring, exit codes, output. Child
+// processes are fake systemctl/tmux scripts in a private bin/ that is the host's PATH.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <mosaic/testing/fake_host.hpp>
+
+#include "fleet_test_support.hpp"
+
+using fleet_test::lines_of;
+using fleet_test::read_text;
+using fleet_test::write_text;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+namespace {
+
+struct PluginFixture : ::testing::Test {
+    mosaic::testing::FakeHost host;
+    std::filesystem::path bin = host.root / "bin";
+    std::filesystem::path calls = host.root / "calls.log";
+
+    PluginFixture() {
+        host.env["PATH"] = bin.string() + ":/usr/bin:/bin";
+        script("systemctl", "echo \"systemctl $*\" >> '" + calls.string() + "'\n"
+                            "case \"$2\" in show) printf 'Id=mosaic-tmux-holder.service\\nActiveState=active\\nSubState=exited\\n\\n"
+                            "Id=mosaic-agent@a.service\\nActiveState=active\\nSubState=exited\\n';; esac\n"
+                            "case \"$*\" in *fail*) echo 'Job failed' >&2; exit 1;; esac\nexit 0\n");
+        script("tmux", "echo \"tmux $*\" >> '" + calls.string() + "'\ncase \"$*\" in *=_holder*|*new-session*) exit 0;; esac\nexit 1\n");
+    }
+    void script(const std::string& name, const std::string& body) {
+        write_text(bin / name, "#!/bin/sh\n" + body);
+        ::chmod((bin / name).c_str(), 0755);
+    }
+    void roster(const std::string& text) { write_text(host.home / "fleet/roster.yaml", text); }
+    std::vector<std::string> ran() { return lines_of(read_text(calls)); }
+};
+
+const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { name: a, runtime: claude }\n";
+
+}  // namespace
+
+TEST_F(PluginFixture, DeclaresFleetYoloAndTheStatusService) {
+    const auto& d = host.descriptor();
+    ASSERT_EQ(d.command_count, 2u);
+    EXPECT_STREQ(d.commands[0]->name, "fleet");
+    EXPECT_STREQ(d.commands[1]->name, "yolo");
+    ASSERT_EQ(d.service_count, 1u);
+    EXPECT_STREQ(d.services[0]->name, "fleet.status");
+}
+
+TEST_F(PluginFixture, StartPrintsEachUnit) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"start"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(r.out, "started mosaic-tmux-holder.service\nstarted mosaic-agent@a.service\n");
+    EXPECT_THAT(ran(), ElementsAre("systemctl --user start mosaic-tmux-holder.service",
+                                   "systemctl --user start mosaic-agent@a.service"));
+}
+
+TEST_F(PluginFixture, AFailedUnitExitsOneNamingIt) {
+    roster("version: 1\nagents:\n  - { name: fail, runtime: claude }\n  - { name: a, runtime: pi }\n");
+    auto r = host.run("fleet", {"stop"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.error, "1 of 3 units failed: 'mosaic-agent@fail.service'");
+    EXPECT_THAT(r.err, HasSubstr("mosaic-agent@fail.service failed: Job failed"));
+    EXPECT_EQ(ran().size(), 3u);
+}
+
+TEST_F(PluginFixture, StatusJsonIsOneDocumentAndMatchesTheService) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"status", "--json"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["holder"]["active_state"], "active");
+    EXPECT_EQ(doc["holder"]["session"], true);
+    EXPECT_EQ(doc["agents"][0]["name"], "a");
+    EXPECT_EQ(doc["agents"][0]["session"], false);
+    auto s = host.call("fleet.status");
+    EXPECT_EQ(s.code, 0) << s.error;
+    EXPECT_EQ(s.json, doc);
+}
+
+TEST_F(PluginFixture, StatusTableShowsEveryAgent) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"status"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.out, HasSubstr("session '_holder' up"));
+    EXPECT_THAT(r.out, HasSubstr("NAME"));
+    EXPECT_THAT(r.out, HasSubstr("a    claude"));
+}
+
+TEST_F(PluginFixture, MissingRosterIsRefusedWithExit3) {
+    auto r = host.run("fleet", {"status"});
+    EXPECT_EQ(r.code, 3);
+    EXPECT_THAT(r.error, HasSubstr("no fleet roster at '" + (host.home / "fleet/roster.yaml").string() + "'"));
+    auto s = host.call("fleet.status");
+    EXPECT_EQ(s.code, 3);
+}
+
+TEST_F(PluginFixture, BadRosterExitsTwoNamingKeyAndLine) {
+    roster("version: 1\nagents:\n  - { name: a, runtime: claude, colour: red }\n");
+    auto r = host.run("fleet", {"start"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("unknown key 'agents[0].colour'"));
+    EXPECT_THAT(r.error, HasSubstr("line 3"));
+    EXPECT_FALSE(std::filesystem::exists(calls));
+}
+
+TEST_F(PluginFixture, RestartTakesAndReleasesTheLock) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"restart", "--max-wait", "5"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(ran(), ElementsAre("systemctl --user restart mosaic-tmux-holder.service",
+                                   "systemctl --user restart mosaic-agent@a.service"));
+    EXPECT_TRUE(std::filesystem::exists(host.home / "fleet/run/restart.lock.mutex"));
+    EXPECT_FALSE(std::filesystem::exists(host.home / "fleet/run/restart.lock"));
+}
+
+TEST_F(PluginFixture, RestartOfAnUnknownAgentIsAUsageError) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"restart", "zz"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_FALSE(std::filesystem::exists(calls));
+}
+
+TEST_F(PluginFixture, BadFlagIsAUsageError) {
+    EXPECT_EQ(host.run("fleet", {"restart", "--max-wait", "soon"}).code, 2);
+    EXPECT_EQ(host.run("fleet", {"frobnicate"}).code, 2);
+    EXPECT_EQ(host.run("fleet", {}).code, 2);
+}
+
+TEST_F(PluginFixture, InstallSystemdWritesUnitsUnderXdgConfigHome) {
+    roster(kRoster);
+    host.env["XDG_CONFIG_HOME"] = (host.root / "cfg").string();
+    auto r = host.run("fleet", {"install-systemd"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    std::string agent_unit = read_text(host.root / "cfg/systemd/user/mosaic-agent@.service");
+    EXPECT_THAT(agent_unit, HasSubstr("ExecStart=" + host.executable.string() + " --mosaic-home " + host.home.string() +
+                                      " fleet launch %i"));
+    EXPECT_TRUE(std::filesystem::exists(host.root / "cfg/systemd/user/mosaic-tmux-holder.service"));
+    EXPECT_TRUE(std::filesystem::exists(host.home / "fleet/agents/a.env"));
+    EXPECT_THAT(r.out, HasSubstr("systemctl --user daemon-reload"));
+    EXPECT_FALSE(std::filesystem::exists(calls));  // prints the hint, runs nothing
+}
+
+TEST_F(PluginFixture, LaunchExitCodes) {
+    roster(kRoster);
+    auto r = host.run("fleet", {"launch"});
+    EXPECT_EQ(r.code, 64);
+    std::filesystem::remove(bin / "tmux");
+    host.env["PATH"] = bin.string();
+    r = host.run("fleet", {"launch", "a"});
+    EXPECT_EQ(r.code, 69);
+    EXPECT_THAT(r.error, HasSubstr("'tmux'"));
+}
+
+TEST_F(PluginFixture, LaunchUsesTheFakeHostsEnvironment) {
+    roster("version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { name: a, runtime: claude, working_directory: " +
+           host.root.string() + " }\n");
+    host.env["MOSAIC_AGENT_COMMAND"] = "sleep 1";
+    auto r = host.run("fleet", {"launch", "a"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    auto lines = ran();
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], "tmux -L fleet has-session -t =a");
+    EXPECT_THAT(lines[1], HasSubstr("new-session -d -s a -c " + host.root.string()));
+    EXPECT_THAT(lines[1], HasSubstr("MOSAIC_AGENT_NAME=a"));
+    EXPECT_THAT(lines[1], HasSubstr("; sleep 1"));
+    EXPECT_THAT(r.out, HasSubstr("created tmux session 'a' on socket 'fleet'"));
+}
+
+TEST_F(PluginFixture, AddAndRemoveThroughTheCli) {
+    auto r = host.run("fleet", {"add", "x", "--runtime", "pi", "--class", "scout", "--model", "m1", "--no-start"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(read_text(host.home / "fleet/roster.yaml"), HasSubstr("scout"));
+    EXPECT_FALSE(std::filesystem::exists(calls));
+    r = host.run("fleet", {"remove", "x"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(ran(), ElementsAre("systemctl --user stop mosaic-agent@x.service"));
+    EXPECT_EQ(host.run("fleet", {"add", "y"}).code, 2);  // --runtime is required
+}
+
+TEST_F(PluginFixture, YoloErrorsBeforeExec) {
+    auto r = host.run("yolo", {"gemini"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("known runtimes: claude, codex, opencode, pi"));
+    r = host.run("yolo", {"claude", "--model", "opus"});
+    EXPECT_EQ(r.code, 69);
+    EXPECT_THAT(r.error, HasSubstr("'claude'"));
+    EXPECT_EQ(host.run("yolo", {}).code, 2);
+}

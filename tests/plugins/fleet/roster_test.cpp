@@ -1,0 +1,209 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <mosaic/error.hpp>
+#include <mosaic/testing/fake_host.hpp>
+
+#include "fleet_test_support.hpp"
+#include "roster.hpp"
+
+using namespace mosaic::fleet;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* kSpecRoster = R"(version: 1
+transport: tmux
+tmux: { socket_name: mosaic-fleet, holder_session: _holder }
+defaults: { working_directory: ~/src }
+runtimes: { claude: { reset_command: /clear } }
+agents:
+  - { name: planner, runtime: claude, class: orchestrator, model_hint: opus }
+  - { name: coder-1, runtime: codex }
+)";
+
+// Runs `f`, expecting mosaic::Error with `code`; returns its message.
+template <class F>
+std::string error_of(F&& f, int code = mosaic::exit_usage) {
+    try {
+        f();
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), code) << e.what();
+        return e.what();
+    }
+    ADD_FAILURE() << "no mosaic::Error thrown";
+    return "";
+}
+
+}  // namespace
+
+TEST(Roster, ParsesTheSpecExample) {
+    Roster r = parse_roster(kSpecRoster, "/x/roster.yaml");
+    EXPECT_EQ(r.version, 1);
+    EXPECT_EQ(r.transport, "tmux");
+    ASSERT_TRUE(r.socket_name);
+    EXPECT_EQ(*r.socket_name, "mosaic-fleet");
+    EXPECT_EQ(r.holder_session, "_holder");
+    EXPECT_EQ(r.default_working_directory, "~/src");
+    ASSERT_TRUE(r.runtimes.count("claude"));
+    EXPECT_EQ(r.runtimes.at("claude").reset_command, "/clear");
+    ASSERT_EQ(r.agents.size(), 2u);
+    EXPECT_EQ(r.agents[0].name, "planner");
+    EXPECT_EQ(r.agents[0].agent_class, "orchestrator");
+    EXPECT_EQ(r.agents[0].model_hint, "opus");
+    EXPECT_EQ(r.agents[1].name, "coder-1");
+    EXPECT_EQ(r.agents[1].runtime, "codex");
+}
+
+TEST(Roster, ClassDefaultsToWorker) {
+    Roster r = parse_roster("version: 1\nagents:\n  - { name: a, runtime: pi }\n", "r.yaml");
+    EXPECT_EQ(r.agents.at(0).agent_class, "worker");
+    EXPECT_FALSE(r.agents.at(0).model_hint);
+}
+
+TEST(Roster, AcceptsCamelCaseKeys) {
+    Roster r = parse_roster(R"(version: 1
+tmux: { socketName: s1, holderSession: hold }
+defaults: { workingDirectory: /srv }
+runtimes: { claude: { resetCommand: /reset } }
+agents:
+  - { name: a, runtime: claude, modelHint: sonnet, workingDirectory: /w }
+)",
+                            "r.yaml");
+    EXPECT_EQ(r.socket_name, "s1");
+    EXPECT_EQ(r.holder_session, "hold");
+    EXPECT_EQ(r.default_working_directory, "/srv");
+    EXPECT_EQ(r.runtimes.at("claude").reset_command, "/reset");
+    EXPECT_EQ(r.agents[0].model_hint, "sonnet");
+    EXPECT_EQ(r.agents[0].working_directory, "/w");
+}
+
+TEST(Roster, AbsentSocketNameMeansDefaultSocket) {
+    Roster r = parse_roster("version: 1\ntmux: { holder_session: h }\nagents: []\n", "r.yaml");
+    EXPECT_FALSE(r.socket_name);
+    Roster r2 = parse_roster("version: 1\nagents: []\n", "r.yaml");
+    EXPECT_FALSE(r2.socket_name);
+}
+
+TEST(Roster, UnknownKeyIsNamedWithItsLine) {
+    std::string msg = error_of([] { parse_roster("version: 1\ntransport: tmux\n\nagnets: []\n", "/x/roster.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("unknown key 'agnets'"));
+    EXPECT_THAT(msg, HasSubstr("'/x/roster.yaml' line 4"));
+}
+
+TEST(Roster, UnknownAgentKeyIsNamedWithItsLine) {
+    std::string msg = error_of(
+        [] { parse_roster("version: 1\nagents:\n  - name: a\n    runtime: claude\n    modle: opus\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("unknown key 'agents[0].modle'"));
+    EXPECT_THAT(msg, HasSubstr("line 5"));
+}
+
+TEST(Roster, WrongTypeIsNamedWithKeyAndLine) {
+    std::string msg = error_of([] { parse_roster("version: one\nagents: []\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("'version' must be an integer"));
+    EXPECT_THAT(msg, HasSubstr("line 1"));
+    msg = error_of([] { parse_roster("version: 1\nagents:\n  - { name: [a], runtime: claude }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("'agents[0].name' must be a string"));
+    EXPECT_THAT(msg, HasSubstr("line 3"));
+    msg = error_of([] { parse_roster("version: 1\nagents: { a: 1 }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("'agents' must be a list"));
+}
+
+TEST(Roster, RejectsBadAgentNames) {
+    for (const char* bad : {"a b", "a/b", "ä", "x;y", "''"}) {
+        std::string text = std::string("version: 1\nagents:\n  - { name: ") + bad + ", runtime: claude }\n";
+        std::string msg = error_of([&] { parse_roster(text, "/r.yaml"); });
+        EXPECT_THAT(msg, HasSubstr("line 3")) << bad;
+    }
+    EXPECT_TRUE(valid_agent_name("A-z_0.9"));
+    EXPECT_FALSE(valid_agent_name(""));
+}
+
+TEST(Roster, RuntimeIsRequired) {
+    std::string msg = error_of([] { parse_roster("version: 1\nagents:\n  - { name: a }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("agent 'a' has no 'runtime'"));
+}
+
+TEST(Roster, DuplicateAgentNamesAreRejected) {
+    std::string msg = error_of([] {
+        parse_roster("version: 1\nagents:\n  - { name: a, runtime: pi }\n  - { name: a, runtime: pi }\n", "/r.yaml");
+    });
+    EXPECT_THAT(msg, HasSubstr("duplicate agent name 'a'"));
+    EXPECT_THAT(msg, HasSubstr("line 4"));
+}
+
+TEST(Roster, NamesThatShareATmuxSessionAreRejected) {
+    std::string msg = error_of([] {
+        parse_roster("version: 1\nagents:\n  - { name: a.b, runtime: pi }\n  - { name: a_b, runtime: pi }\n", "/r.yaml");
+    });
+    EXPECT_THAT(msg, HasSubstr("duplicate agent name 'a_b'"));
+    msg = error_of([] { parse_roster("version: 1\nagents: [ { name: _holder, runtime: pi } ]\ntmux: { socket_name: s }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("holder session"));
+    EXPECT_THAT(msg, HasSubstr("line 2"));
+}
+
+TEST(Roster, UnsupportedVersionAndTransportAreRejected) {
+    EXPECT_THAT(error_of([] { parse_roster("version: 2\n", "/r.yaml"); }), HasSubstr("unsupported roster version 2"));
+    EXPECT_THAT(error_of([] { parse_roster("version: 1\ntransport: ssh\n", "/r.yaml"); }),
+                HasSubstr("unsupported transport 'ssh'"));
+}
+
+TEST(Roster, NonMappingDocumentIsExplained) {
+    EXPECT_THAT(error_of([] { parse_roster("garbage\n", "/r.yaml"); }),
+                HasSubstr("the roster must be a mapping (version, tmux, defaults, runtimes, agents) in '/r.yaml' line 1"));
+    EXPECT_THAT(error_of([] { parse_roster("", "/r.yaml"); }), HasSubstr("'/r.yaml' is empty"));
+}
+
+TEST(Roster, SyntaxErrorNamesLineAndColumn) {
+    std::string msg = error_of([] { parse_roster("version: 1\nagents: [\n  - {\n", "/x/roster.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("cannot parse '/x/roster.yaml' line"));
+    EXPECT_THAT(msg, HasSubstr("column"));
+}
+
+TEST(Roster, MissingFileIsRefusedWithAHint) {
+    mosaic::testing::TempDir tmp;
+    std::string msg = error_of([&] { load_roster(tmp.path() / "roster.yaml"); }, mosaic::exit_refused);
+    EXPECT_THAT(msg, HasSubstr("mosaic fleet add"));
+}
+
+TEST(Roster, WorkingDirectoryFallsBackAndExpandsTilde) {
+    Roster r = parse_roster(kSpecRoster, "r.yaml");
+    EXPECT_EQ(working_directory_of(r, r.agents[0], "/home/u"), "/home/u/src");
+    Agent own = r.agents[0];
+    own.working_directory = "/opt/w";
+    EXPECT_EQ(working_directory_of(r, own, "/home/u"), "/opt/w");
+    r.default_working_directory.reset();
+    EXPECT_EQ(working_directory_of(r, r.agents[1], "/home/u"), "/home/u");
+}
+
+TEST(Roster, AddingAnAgentKeepsEverythingElse) {
+    Agent a;
+    a.name = "coder-2";
+    a.runtime = "opencode";
+    a.model_hint = "gpt";
+    std::string text = roster_text_with_agent(std::string(kSpecRoster), a, "r.yaml");
+    Roster r = parse_roster(text, "r.yaml");
+    ASSERT_EQ(r.agents.size(), 3u);
+    EXPECT_EQ(r.agents[2].name, "coder-2");
+    EXPECT_EQ(r.agents[2].model_hint, "gpt");
+    EXPECT_EQ(r.socket_name, "mosaic-fleet");
+    EXPECT_EQ(r.runtimes.at("claude").reset_command, "/clear");
+    EXPECT_EQ(r.agents[0].agent_class, "orchestrator");
+}
+
+TEST(Roster, AddingToNoRosterCreatesOne) {
+    Agent a;
+    a.name = "solo";
+    a.runtime = "claude";
+    Roster r = parse_roster(roster_text_with_agent(std::nullopt, a, "r.yaml"), "r.yaml");
+    EXPECT_EQ(r.socket_name, "mosaic-fleet");
+    ASSERT_EQ(r.agents.size(), 1u);
+    EXPECT_EQ(r.agents[0].name, "solo");
+}
+
+TEST(Roster, RemovingAnAgentKeepsTheOthers) {
+    Roster r = parse_roster(roster_text_without_agent(kSpecRoster, "planner", "r.yaml"), "r.yaml");
+    ASSERT_EQ(r.agents.size(), 1u);
+    EXPECT_EQ(r.agents[0].name, "coder-1");
+    EXPECT_EQ(r.default_working_directory, "~/src");
+}
