@@ -75,9 +75,9 @@ const Discovery& Session::discovery() {
     rules.host_abi_minor = MOSAIC_ABI_MINOR;
     if (!in.setuid) {
         if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute())
-            rules.index_dir = fs::path(*c) / "mosaic/plugin-index";
+            rules.index_dir = *c + "/mosaic/plugin-index";
         else if (in.home && !in.home->empty())
-            rules.index_dir = fs::path(*in.home) / ".cache/mosaic/plugin-index";
+            rules.index_dir = *in.home + "/.cache/mosaic/plugin-index";
     }
     if (env_is_1("MOSAIC_DEBUG_PLUGINS")) {
         rules.debug = [](const std::string& m) { std::fprintf(stderr, "mosaic: plugins: %s\n", m.c_str()); };

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <string_view>
+#include <unistd.h>
 #include <system_error>
 
 #include "loader.hpp"
@@ -160,21 +161,21 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
         std::string problem;
         auto files = manifests_in(dir.path, problem);
         if (!problem.empty()) debug("cannot read all of '" + dir.path.string() + "': " + problem);
-        ManifestIndex index(rules.index_dir, dir.path);
+        const std::string dir_str = dir.path.string();
+        ManifestIndex index(rules.index_dir, dir_str);
         for (const auto& fname : files) {
             PluginEntry e;
-            e.manifest_path = dir.path / fname;
-            e.name = fname.substr(0, fname.size() - std::string(manifest::suffix).size());
-            const auto& parsed = index.get(fname);
-            if (const auto* m = std::get_if<manifest::Manifest>(&parsed)) {
-                e.manifest = *m;
+            e.manifest_path = dir_str + "/" + fname;
+            e.name = fname.substr(0, fname.size() - std::string_view(manifest::suffix).size());
+            auto parsed = index.get(fname);
+            if (auto* m = std::get_if<manifest::Manifest>(&parsed)) {
+                e.manifest = std::move(*m);
                 e.name = e.manifest->name;
-                e.library_path = dir.path / e.manifest->library;
+                e.library_path = dir_str + "/" + e.manifest->library;
             } else {
                 e.status = PluginStatus::invalid_manifest;
-                e.detail = std::get<std::string>(parsed);
+                e.detail = std::move(std::get<std::string>(parsed));
             }
-            std::error_code ec;
             if (e.status != PluginStatus::ok) {
                 // Without a valid manifest there is no trustworthy name: it claims nothing.
             } else if (rules.disabled.count(e.name)) {
@@ -182,16 +183,16 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
                 e.detail = "disabled by MOSAIC_PLUGINS_DISABLE";
             } else if (auto w = winner.find(e.name); w != winner.end()) {
                 e.status = PluginStatus::shadowed;
-                e.detail = "shadowed by '" + d.plugins[w->second].manifest_path.string() + "'";
+                e.detail = "shadowed by '" + d.plugins[w->second].manifest_path + "'";
             } else {
                 winner[e.name] = d.plugins.size();
-                if (!fs::exists(e.library_path, ec)) {
+                if (::access(e.library_path.c_str(), F_OK) != 0) {
                     e.status = PluginStatus::missing_library;
-                    e.detail = "library '" + e.library_path.string() + "' does not exist";
+                    e.detail = "library '" + e.library_path + "' does not exist";
                 } else if (!abi_compatible(rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,
                                            e.manifest->abi_minor)) {
                     e.status = PluginStatus::incompatible_abi;
-                    e.detail = abi_refusal(e.library_path.string(), rules.host_abi_major, rules.host_abi_minor,
+                    e.detail = abi_refusal(e.library_path, rules.host_abi_major, rules.host_abi_minor,
                                            e.manifest->abi_major, e.manifest->abi_minor);
                 }
             }
@@ -199,7 +200,7 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
         }
         index.save();
         if (debugging && !index.file().empty())
-            debug("manifest index '" + index.file().string() + "': " + std::to_string(index.hits()) + " cached, " +
+            debug("manifest index '" + index.file() + "': " + std::to_string(index.hits()) + " cached, " +
                   std::to_string(index.misses()) + " parsed");
     }
 
@@ -230,7 +231,7 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
 
     for (const auto& e : d.plugins) {
         if (!debugging) break;
-        debug("plugin '" + e.name + "' from '" + e.manifest_path.string() + "': " + status_text(e.status) +
+        debug("plugin '" + e.name + "' from '" + e.manifest_path + "': " + status_text(e.status) +
               (e.detail.empty() ? "" : " (" + e.detail + ")"));
     }
     return d;

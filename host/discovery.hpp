@@ -53,8 +53,8 @@ std::vector<SearchDir> search_path(const SearchInputs& in);
 
 struct PluginEntry {
     std::string name;  // from the manifest; the file name without ".plugin.json" when invalid
-    std::filesystem::path manifest_path;
-    std::filesystem::path library_path;  // empty when the manifest is invalid
+    std::string manifest_path;
+    std::string library_path;  // empty when the manifest is invalid
     std::optional<manifest::Manifest> manifest;
     PluginStatus status = PluginStatus::ok;
     std::string detail;  // why, for every status but ok
@@ -77,7 +77,7 @@ struct DiscoveryRules {
     std::vector<std::string> builtins;     // built-in command names: they always win
     uint32_t host_abi_major = 0, host_abi_minor = 0;
     std::function<void(const std::string&)> debug;  // MOSAIC_DEBUG_PLUGINS=1: every decision
-    std::filesystem::path index_dir;       // manifest index cache (manifest_index.hpp); empty: none
+    std::string index_dir;                 // manifest index cache (manifest_index.hpp); empty: none
 };
 
 Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules);

@@ -168,7 +168,7 @@ Instance& Runtime::instance(const PluginEntry& entry) {
     if (settings_.debug_plugins)
         std::fprintf(stderr, "mosaic: plugins: loading '%s' for plugin '%s'\n", entry.library_path.c_str(),
                      entry.name.c_str());
-    LoadResult loaded = load_plugin(entry.library_path.string(), *entry.manifest);
+    LoadResult loaded = load_plugin(entry.library_path, *entry.manifest);
     if (!loaded.descriptor) {
         if (settings_.debug_plugins) std::fprintf(stderr, "mosaic: plugins: %s\n", loaded.error.c_str());
         fail(in, MOSAIC_EXIT_REFUSED, loaded.error);

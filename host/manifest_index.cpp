@@ -1,41 +1,39 @@
 #include "manifest_index.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vector>
 
 namespace mosaic::host {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-constexpr const char* magic = "mosaic-plugin-index\t1";
+constexpr std::string_view magic = "mosaic-plugin-index\t2\n";
 
-uint64_t fnv1a(const std::string& s) {
+uint64_t fnv1a(std::string_view s) {
     uint64_t h = 1469598103934665603ull;
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
     return h;
 }
 
-std::optional<std::string> slurp(const fs::path& p) {
-    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string text;
+bool slurp(const std::string& path, std::string& text) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
     ssize_t n;
     while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
         if (n > 0) text.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
-    if (n < 0) return std::nullopt;
-    return text;
+    return n == 0;
 }
 
 // Fields are tab-separated, records newline-separated; '\\', '\t' and '\n' are escaped.
-void put(std::string& out, const std::string& field) {
+void put(std::string& out, std::string_view field) {
     out += '\t';
     for (char c : field) {
         if (c == '\\') out += "\\\\";
@@ -45,49 +43,51 @@ void put(std::string& out, const std::string& field) {
     }
 }
 
-class Reader {
+class Fields {
 public:
-    explicit Reader(const std::string& line) : line_(line) {}
-    bool next(std::string& field) {
-        if (pos_ > line_.size()) return false;
-        std::size_t end = line_.find('\t', pos_);
-        if (end == std::string::npos) end = line_.size();
-        field.assign(line_, pos_, end - pos_);
-        pos_ = end + 1;  // skip the tab (or step past the end)
-        if (field.find('\\') != std::string::npos) unescape(field);
+    explicit Fields(std::string_view line) : rest_(line) {}
+    bool next(std::string_view& raw) {
+        if (done_) return false;
+        auto tab = rest_.find('\t');
+        raw = rest_.substr(0, tab);
+        if (tab == std::string_view::npos) done_ = true;
+        else rest_.remove_prefix(tab + 1);
         return true;
     }
-    bool next_uint(uint64_t& v) {
-        std::string f;
-        if (!next(f) || f.empty()) return false;
-        v = 0;
-        for (char c : f) {
-            if (c < '0' || c > '9') return false;
-            v = v * 10 + static_cast<uint64_t>(c - '0');
+    bool next(std::string& out) {
+        std::string_view raw;
+        if (!next(raw)) return false;
+        if (raw.find('\\') == std::string_view::npos) {
+            out.assign(raw);
+            return true;
         }
-        return true;
-    }
-    bool at_end() const { return pos_ > line_.size(); }
-
-private:
-    static void unescape(std::string& f) {
-        std::string out;
-        for (std::size_t i = 0; i < f.size(); ++i) {
-            char c = f[i];
-            if (c == '\\' && i + 1 < f.size()) {
-                char e = f[++i];
+        out.clear();
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            char c = raw[i];
+            if (c == '\\' && i + 1 < raw.size()) {
+                char e = raw[++i];
                 c = e == 't' ? '\t' : e == 'n' ? '\n' : e;
             }
             out += c;
         }
-        f = std::move(out);
+        return true;
     }
+    template <class T>
+    bool next_number(T& v) {
+        std::string_view raw;
+        if (!next(raw) || raw.empty()) return false;
+        auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+        return ec == std::errc() && p == raw.data() + raw.size();
+    }
+    std::string_view rest() const { return done_ ? std::string_view() : rest_; }
+    bool at_end() const { return done_; }
 
-    const std::string& line_;
-    std::size_t pos_ = 0;
+private:
+    std::string_view rest_;
+    bool done_ = false;
 };
 
-std::optional<ManifestKey> key_of(const fs::path& p) {
+std::optional<ManifestKey> key_of(const std::string& p) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return std::nullopt;
     return ManifestKey{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
@@ -96,28 +96,41 @@ std::optional<ManifestKey> key_of(const fs::path& p) {
 
 }  // namespace
 
-ManifestIndex::ManifestIndex(const fs::path& index_dir, const fs::path& plugin_dir) : plugin_dir_(plugin_dir) {
+ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir) : plugin_dir_(plugin_dir) {
     if (index_dir.empty()) return;
     char name[32];
-    std::snprintf(name, sizeof name, "%016llx.idx", static_cast<unsigned long long>(fnv1a(plugin_dir.string())));
-    file_ = index_dir / name;
-    if (auto text = slurp(file_)) {
-        // The first line names the directory, so a hash collision is only a miss.
-        auto nl = text->find('\n');
-        if (nl != std::string::npos && text->compare(0, nl, plugin_dir.string()) == 0)
-            if (auto records = decode(text->substr(nl + 1))) old_ = std::move(*records);
+    std::snprintf(name, sizeof name, "/%016llx.idx", static_cast<unsigned long long>(fnv1a(plugin_dir)));
+    file_ = index_dir + name;
+    // Layout: magic line, the directory (so a hash collision is only a miss), records.
+    if (!slurp(file_, text_)) return;
+    std::string_view t = text_;
+    std::string header = std::string(magic) + plugin_dir + "\n";
+    if (t.substr(0, header.size()) != header) return;
+    t.remove_prefix(header.size());
+    std::map<std::string_view, Parsed, std::less<>> records;
+    while (!t.empty()) {
+        auto nl = t.find('\n');
+        if (nl == std::string_view::npos) return;  // truncated: ignore the whole index
+        auto rec = parse_record(t.substr(0, nl));
+        if (!rec) return;
+        records[rec->file] = *rec;
+        t.remove_prefix(nl + 1);
     }
+    old_ = std::move(records);
 }
 
-const ManifestOrError& ManifestIndex::get(const std::string& file_name) {
-    fs::path path = plugin_dir_ / file_name;
+ManifestOrError ManifestIndex::get(const std::string& file_name) {
+    std::string path = plugin_dir_ + "/" + file_name;
     auto key = key_of(path);
     if (key && !file_.empty()) {
-        auto it = old_.find(file_name);
-        if (it != old_.end() && it->second.first == *key) {
-            ++hits_;
-            ++kept_;
-            return new_.insert_or_assign(file_name, std::move(it->second)).first->second.second;
+        if (auto it = old_.find(file_name); it != old_.end() && it->second.key == *key) {
+            if (auto value = decode_value(it->second.value)) {
+                ++hits_;
+                // The whole line, from the file name to the end of the value.
+                const char* begin = it->second.file.data();
+                keep_.emplace_back(begin, static_cast<std::size_t>(it->second.value.data() + it->second.value.size() - begin));
+                return std::move(*value);
+            }
         }
     }
     ++misses_;
@@ -128,17 +141,25 @@ const ManifestOrError& ManifestIndex::get(const std::string& file_name) {
         result = std::string(e.what());
     }
     // Only a file that stayed put while we read it is worth remembering.
-    if (key && key == key_of(path)) return (new_[file_name] = {*key, std::move(result)}).second;
-    scratch_ = std::move(result);
-    return scratch_;
+    if (key && !file_.empty() && key == key_of(path)) {
+        owned_.push_back(encode_record(file_name, *key, result));  // a deque: views stay valid
+        keep_.push_back(owned_.back());
+    }
+    return result;
 }
 
 void ManifestIndex::save() {
-    if (file_.empty() || (misses_ == 0 && kept_ == old_.size())) return;
-    std::error_code ec;
-    fs::create_directories(file_.parent_path(), ec);
-    std::string text = plugin_dir_.string() + "\n" + encode(new_);
-    std::string tmp = file_.string() + ".tmp." + std::to_string(::getpid());
+    if (file_.empty() || (misses_ == 0 && keep_.size() == old_.size())) return;
+    std::string text = std::string(magic) + plugin_dir_ + "\n";
+    for (auto r : keep_) {
+        text += r;
+        text += '\n';
+    }
+    auto slash = file_.rfind('/');
+    std::string dir = file_.substr(0, slash);
+    for (std::size_t p = 1; p <= dir.size(); ++p)  // mkdir -p, best effort
+        if (p == dir.size() || dir[p] == '/') ::mkdir(dir.substr(0, p).c_str(), 0755);
+    std::string tmp = file_ + ".tmp." + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return;
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
@@ -146,87 +167,76 @@ void ManifestIndex::save() {
     if (!ok || ::rename(tmp.c_str(), file_.c_str()) != 0) ::unlink(tmp.c_str());
 }
 
-std::string ManifestIndex::encode(const std::map<std::string, std::pair<ManifestKey, ManifestOrError>>& records) {
-    std::string out = std::string(magic) + "\n";
-    for (const auto& [file, rec] : records) {
-        const auto& [key, value] = rec;
-        out += "M";
-        put(out, file);
-        put(out, std::to_string(key.inode));
-        put(out, std::to_string(key.size));
-        put(out, std::to_string(key.mtime_ns));
-        if (const auto* err = std::get_if<std::string>(&value)) {
-            put(out, "err");
-            put(out, *err);
-        } else {
-            const auto& m = std::get<manifest::Manifest>(value);
-            put(out, "ok");
-            for (const auto* f : {&m.name, &m.library}) put(out, *f);
-            put(out, std::to_string(m.abi_major));
-            put(out, std::to_string(m.abi_minor));
-            for (const auto* f : {&m.version, &m.vendor, &m.summary}) put(out, *f);
-            put(out, std::to_string(m.commands.size()));
-            for (const auto& c : m.commands) {
-                put(out, c.name);
-                put(out, c.summary);
-                put(out, c.usage);
-            }
-            put(out, std::to_string(m.services.size()));
-            for (const auto& s : m.services) {
-                put(out, s.name);
-                put(out, s.summary);
-            }
-        }
-        out += '\n';
+std::string ManifestIndex::encode_record(const std::string& file_name, const ManifestKey& key,
+                                         const ManifestOrError& value) {
+    std::string out;
+    put(out, file_name);
+    out.erase(0, 1);  // no tab before the first field
+    put(out, std::to_string(key.inode));
+    put(out, std::to_string(key.size));
+    put(out, std::to_string(key.mtime_ns));
+    if (const auto* err = std::get_if<std::string>(&value)) {
+        put(out, "err");
+        put(out, *err);
+        return out;
+    }
+    const auto& m = std::get<manifest::Manifest>(value);
+    put(out, "ok");
+    put(out, m.name);
+    put(out, m.library);
+    put(out, std::to_string(m.abi_major));
+    put(out, std::to_string(m.abi_minor));
+    put(out, m.version);
+    put(out, m.vendor);
+    put(out, m.summary);
+    put(out, std::to_string(m.commands.size()));
+    for (const auto& c : m.commands) {
+        put(out, c.name);
+        put(out, c.summary);
+        put(out, c.usage);
+    }
+    put(out, std::to_string(m.services.size()));
+    for (const auto& s : m.services) {
+        put(out, s.name);
+        put(out, s.summary);
     }
     return out;
 }
 
-std::optional<std::map<std::string, std::pair<ManifestKey, ManifestOrError>>> ManifestIndex::decode(
-    const std::string& text) {
-    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> records;
-    std::size_t pos = text.find('\n');
-    if (pos == std::string::npos || text.compare(0, pos, magic) != 0) return std::nullopt;
-    ++pos;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) return std::nullopt;  // truncated
-        std::string line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        Reader r(line);
-        std::string tag, file, kind;
-        ManifestKey key;
-        uint64_t mtime = 0;
-        if (!r.next(tag) || tag != "M" || !r.next(file) || !r.next_uint(key.inode) || !r.next_uint(key.size) ||
-            !r.next_uint(mtime) || !r.next(kind))
-            return std::nullopt;
-        key.mtime_ns = static_cast<int64_t>(mtime);
-        if (kind == "err") {
-            std::string err;
-            if (!r.next(err)) return std::nullopt;
-            records[file] = {key, err};
-        } else if (kind == "ok") {
-            manifest::Manifest m;
-            uint64_t major = 0, minor = 0, n = 0;
-            if (!r.next(m.name) || !r.next(m.library) || !r.next_uint(major) || !r.next_uint(minor) ||
-                !r.next(m.version) || !r.next(m.vendor) || !r.next(m.summary) || !r.next_uint(n) || n > 10000)
-                return std::nullopt;
-            m.abi_major = static_cast<uint32_t>(major);
-            m.abi_minor = static_cast<uint32_t>(minor);
-            m.commands.resize(n);
-            for (auto& c : m.commands)
-                if (!r.next(c.name) || !r.next(c.summary) || !r.next(c.usage)) return std::nullopt;
-            if (!r.next_uint(n) || n > 10000) return std::nullopt;
-            m.services.resize(n);
-            for (auto& s : m.services)
-                if (!r.next(s.name) || !r.next(s.summary)) return std::nullopt;
-            records[file] = {key, std::move(m)};
-        } else {
-            return std::nullopt;
-        }
-        if (!r.at_end()) return std::nullopt;
+std::optional<ManifestIndex::Parsed> ManifestIndex::parse_record(std::string_view line) {
+    Fields f(line);
+    Parsed p;
+    if (!f.next(p.file) || p.file.empty() || p.file.find('\\') != std::string_view::npos) return std::nullopt;
+    if (!f.next_number(p.key.inode) || !f.next_number(p.key.size) || !f.next_number(p.key.mtime_ns)) return std::nullopt;
+    p.value = f.rest();
+    if (p.value.empty()) return std::nullopt;
+    return p;
+}
+
+std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view value) {
+    Fields f(value);
+    std::string_view kind;
+    if (!f.next(kind)) return std::nullopt;
+    if (kind == "err") {
+        std::string err;
+        if (!f.next(err) || !f.at_end()) return std::nullopt;
+        return ManifestOrError(std::move(err));
     }
-    return records;
+    if (kind != "ok") return std::nullopt;
+    manifest::Manifest m;
+    std::size_t n = 0;
+    if (!f.next(m.name) || !f.next(m.library) || !f.next_number(m.abi_major) || !f.next_number(m.abi_minor) ||
+        !f.next(m.version) || !f.next(m.vendor) || !f.next(m.summary) || !f.next_number(n) || n > 10000)
+        return std::nullopt;
+    m.commands.resize(n);
+    for (auto& c : m.commands)
+        if (!f.next(c.name) || !f.next(c.summary) || !f.next(c.usage)) return std::nullopt;
+    if (!f.next_number(n) || n > 10000) return std::nullopt;
+    m.services.resize(n);
+    for (auto& s : m.services)
+        if (!f.next(s.name) || !f.next(s.summary)) return std::nullopt;
+    if (!f.at_end()) return std::nullopt;
+    return ManifestOrError(std::move(m));
 }
 
 }  // namespace mosaic::host

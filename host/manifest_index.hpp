@@ -7,14 +7,19 @@
 // index is rewritten atomically (temp file + rename) only when something changed. The index
 // is a pure accelerator: a missing, unreadable, corrupt or unwritable index only means the
 // manifests are parsed; it never changes what discovery decides.
+//
+// Records stay encoded (a view into the index file's text) until asked for, and the file is
+// rewritten from those views, so a warm start decodes each manifest once and copies nothing.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "manifest.hpp"
 
@@ -31,29 +36,37 @@ using ManifestOrError = std::variant<manifest::Manifest, std::string>;
 
 class ManifestIndex {
 public:
-    // `index_dir` empty: no caching at all.
-    ManifestIndex(const std::filesystem::path& index_dir, const std::filesystem::path& plugin_dir);
+    // `index_dir` empty: no caching at all. `plugin_dir` is canonical.
+    ManifestIndex(const std::string& index_dir, const std::string& plugin_dir);
 
     // The manifest `file_name` of the plugin directory: from the index when its key still
-    // matches, else parsed (and remembered). Valid until the next call.
-    const ManifestOrError& get(const std::string& file_name);
+    // matches, else parsed (and remembered).
+    ManifestOrError get(const std::string& file_name);
 
     // Writes the index back if anything was parsed or dropped. Never throws.
     void save();
 
     std::size_t hits() const { return hits_; }
     std::size_t misses() const { return misses_; }
-    const std::filesystem::path& file() const { return file_; }
+    const std::string& file() const { return file_; }
 
-    // Serialisation, exposed for tests.
-    static std::string encode(const std::map<std::string, std::pair<ManifestKey, ManifestOrError>>& records);
-    static std::optional<std::map<std::string, std::pair<ManifestKey, ManifestOrError>>> decode(const std::string& text);
+    // One record: "<file>\t<inode>\t<size>\t<mtime>\t" followed by the encoded value.
+    static std::string encode_record(const std::string& file_name, const ManifestKey& key, const ManifestOrError& value);
+    // Splits a record; std::nullopt when malformed. `value` views into `line`.
+    struct Parsed {
+        std::string_view file;
+        ManifestKey key;
+        std::string_view value;
+    };
+    static std::optional<Parsed> parse_record(std::string_view line);
+    static std::optional<ManifestOrError> decode_value(std::string_view value);
 
 private:
-    std::filesystem::path plugin_dir_, file_;
-    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> old_, new_;
-    ManifestOrError scratch_;
-    std::size_t hits_ = 0, misses_ = 0, kept_ = 0;
+    std::string plugin_dir_, file_, text_;
+    std::map<std::string_view, Parsed, std::less<>> old_;
+    std::vector<std::string_view> keep_;  // records to write back: views into text_ or owned_
+    std::deque<std::string> owned_;
+    std::size_t hits_ = 0, misses_ = 0;
 };
 
 }  // namespace mosaic::host

@@ -45,7 +45,7 @@ std::string text_table(const Discovery& d) {
     std::vector<std::array<std::string, 5>> rows{{"NAME", "VERSION", "ABI", "STATUS", "PATH"}};
     for (const auto& p : d.plugins)
         rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(), status_text(p.status),
-                        p.manifest_path.string()});
+                        p.manifest_path});
     std::array<std::size_t, 5> width{};
     for (const auto& r : rows)
         for (std::size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], r[i].size());
@@ -70,8 +70,8 @@ std::string json_document(const Discovery& d) {
                          {"abi", p.manifest ? nlohmann::json(p.abi_text()) : nlohmann::json()},
                          {"status", status_text(p.status)},
                          {"detail", p.detail},
-                         {"path", p.manifest_path.string()},
-                         {"library", p.library_path.empty() ? nlohmann::json() : nlohmann::json(p.library_path.string())}};
+                         {"path", p.manifest_path},
+                         {"library", p.library_path.empty() ? nlohmann::json() : nlohmann::json(p.library_path)}};
         nlohmann::json commands = nlohmann::json::array(), services = nlohmann::json::array();
         if (p.manifest) {
             for (const auto& c : p.manifest->commands) commands.push_back(c.name);

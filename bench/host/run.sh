@@ -2,7 +2,10 @@
 # Start-up benchmark of the host (a benchmark, not a test). Measures, with hyperfine, the wall
 # time of `mosaic --version`, `mosaic --help` and `mosaic hello` with 4 and with 200 plugins
 # installed, each as a ratio against a baseline C++ hello-world built with the same flags,
-# all in the same run. Usage: bench/host/run.sh [BUILD_DIR]   (default: build/)
+# all in the same run. When valgrind is installed it also counts instructions per case
+# (callgrind), which stays stable on a busy machine where wall times do not.
+# The manifest index cache is warmed first (as on any machine after the first run).
+# Usage: bench/host/run.sh [BUILD_DIR]   (default: build/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
@@ -41,6 +44,10 @@ export HOME=$work/home MOSAIC_HOME=$work/home/.config/mosaic XDG_DATA_HOME=$work
 export MOSAIC_PLUGIN_SYSTEM_PATH=$work/empty NO_COLOR=1
 mkdir -p "$HOME" "$MOSAIC_PLUGIN_SYSTEM_PATH"
 
+# Warm the manifest index (the first run after an install parses every manifest).
+"$mosaic" --plugin-dir "$work/p4" --help >/dev/null
+"$mosaic" --plugin-dir "$work/p200" --help >/dev/null
+
 csv=$work/results.csv
 hyperfine -N --warmup 20 --min-runs 200 --export-csv "$csv" \
   -n baseline "$work/baseline" \
@@ -62,3 +69,20 @@ awk -F, 'NR > 1 { mean[$1] = $2; sd[$1] = $3; order[n++] = $1 }
     printf "version/4 vs baseline:    %.2fx (target <= 2x)\n", mean["version/4"] / base
     printf "hello/200 vs hello/4:     %.2fx\n", mean["hello/200"] / mean["hello/4"]
   }' "$csv"
+
+if command -v valgrind >/dev/null; then
+  echo
+  echo "instructions (callgrind, whole process including the dynamic loader):"
+  count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
+  base=$(count "$work/baseline")
+  printf "%-12s %12d\n" baseline "$base"
+  declare -A ir
+  for c in "--version p4" "--version p200" "--help p4" "--help p200" "hello p4" "hello p200"; do
+    set -- $c
+    key="${1#--}/${2#p}"
+    ir[$key]=$(count "$mosaic" --plugin-dir "$work/$2" "$1")
+    printf "%-12s %12d %8.2fx baseline\n" "$key" "${ir[$key]}" "$(awk -v a="${ir[$key]}" -v b="$base" 'BEGIN { print a / b }')"
+  done
+  awk -v a="${ir[help/200]}" -v b="${ir[help/4]}" 'BEGIN { printf "help/200 vs help/4:       %.2fx instructions\n", a / b }' 
+fi

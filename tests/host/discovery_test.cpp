@@ -90,7 +90,7 @@ TEST(PluginDiscovery, FirstMatchWinsAndLaterOnesAreShadowed) {
     EXPECT_EQ(only(d, "hello", 0).status, PluginStatus::ok);
     EXPECT_EQ(only(d, "hello", 1).status, PluginStatus::shadowed);
     EXPECT_NE(only(d, "hello", 1).detail.find(a.string()), std::string::npos);
-    EXPECT_EQ(d.for_command("hello")->manifest_path.parent_path(), a);
+    EXPECT_EQ(std::filesystem::path(d.for_command("hello")->manifest_path).parent_path(), a);
     EXPECT_EQ(d.unusable_count(), 0u);
 }
 

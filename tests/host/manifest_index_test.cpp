@@ -18,7 +18,7 @@ DiscoveryRules rules_with_index(const std::filesystem::path& index_dir, std::vec
     r.builtins = builtin_names();
     r.host_abi_major = 1;
     r.host_abi_minor = 0;
-    r.index_dir = index_dir;
+    r.index_dir = index_dir.string();
     if (log) r.debug = [log](const std::string& m) { log->push_back(m); };
     return r;
 }
@@ -47,22 +47,29 @@ TEST(ManifestIndex, EncodeDecodeRoundTripsAwkwardStrings) {
     m.summary = "new\nline and back\\slash \\t literal";
     m.commands = {{"odd", "", "usage\twith\ttabs"}};
     m.services = {{"odd.x", "s"}};
-    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> records{
-        {"odd.plugin.json", {{7, 100, 123456789}, m}},
-        {"bad.plugin.json", {{8, 3, 1}, std::string("missing key 'name'")}}};
-    auto back = ManifestIndex::decode(ManifestIndex::encode(records));
-    ASSERT_TRUE(back.has_value());
-    EXPECT_EQ(std::get<mosaic::manifest::Manifest>(back->at("odd.plugin.json").second), m);
-    EXPECT_EQ(back->at("odd.plugin.json").first, (ManifestKey{7, 100, 123456789}));
-    EXPECT_EQ(std::get<std::string>(back->at("bad.plugin.json").second), "missing key 'name'");
+    std::string line = ManifestIndex::encode_record("odd.plugin.json", {7, 100, 123456789}, m);
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+    auto rec = ManifestIndex::parse_record(line);
+    ASSERT_TRUE(rec.has_value());
+    EXPECT_EQ(rec->file, "odd.plugin.json");
+    EXPECT_EQ(rec->key, (ManifestKey{7, 100, 123456789}));
+    auto value = ManifestIndex::decode_value(rec->value);
+    ASSERT_TRUE(value.has_value());
+    EXPECT_EQ(std::get<mosaic::manifest::Manifest>(*value), m);
+
+    std::string bad = ManifestIndex::encode_record("bad.plugin.json", {8, 3, 1}, std::string("missing key 'name'"));
+    auto bad_value = ManifestIndex::decode_value(ManifestIndex::parse_record(bad)->value);
+    ASSERT_TRUE(bad_value.has_value());
+    EXPECT_EQ(std::get<std::string>(*bad_value), "missing key 'name'");
 }
 
-TEST(ManifestIndex, RejectsTruncatedOrForeignText) {
-    std::map<std::string, std::pair<ManifestKey, ManifestOrError>> records{{"a.plugin.json", {{1, 2, 3}, std::string("e")}}};
-    std::string text = ManifestIndex::encode(records);
-    EXPECT_FALSE(ManifestIndex::decode(text.substr(0, text.size() - 1)).has_value());
-    EXPECT_FALSE(ManifestIndex::decode("something else\n").has_value());
-    EXPECT_FALSE(ManifestIndex::decode("").has_value());
+TEST(ManifestIndex, RejectsMalformedRecords) {
+    std::string line = ManifestIndex::encode_record("a.plugin.json", {1, 2, 3}, std::string("e"));
+    EXPECT_FALSE(ManifestIndex::parse_record("a.plugin.json\tx\t2\t3\terr\te").has_value());
+    EXPECT_FALSE(ManifestIndex::parse_record("a.plugin.json\t1\t2").has_value());
+    EXPECT_FALSE(ManifestIndex::decode_value("ok\tname-only").has_value());
+    EXPECT_FALSE(ManifestIndex::decode_value("what\tever").has_value());
+    EXPECT_TRUE(ManifestIndex::decode_value(ManifestIndex::parse_record(line)->value).has_value());
 }
 
 TEST(ManifestIndex, SecondDiscoveryIsServedFromTheIndexAndAgrees) {
@@ -115,7 +122,7 @@ TEST(ManifestIndex, CorruptIndexIsIgnoredAndRewritten) {
     TempTree::plugin(dir, "alpha", {"alpha"});
     discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
     for (const auto& f : std::filesystem::directory_iterator(t.root / "cache"))
-        TempTree::write(f.path(), dir.string() + "\nmosaic-plugin-index\t1\nM\tgarbage\n");
+        TempTree::write(f.path(), "mosaic-plugin-index\t2\n" + dir.string() + "\ngarbage\n");
     std::vector<std::string> log;
     auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
     ASSERT_EQ(d.plugins.size(), 1u);
