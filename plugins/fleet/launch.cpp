@@ -4,6 +4,9 @@
 
 #include <mosaic/error.hpp>
 
+#include <mosaic/support/file.hpp>
+
+#include "heartbeat.hpp"
 #include "tmux.hpp"
 
 namespace mosaic::fleet {
@@ -64,6 +67,30 @@ LaunchResult launch_agent(const Roster& roster, const std::optional<std::string>
     }
     result.created = true;
     return result;
+}
+
+SidecarStart start_heartbeat(const Roster& roster, const std::string& agent, const SidecarEnv& env,
+                             support::CommandRunner& runner, DetachedSpawner& spawner) {
+    const std::string session = tmux_session_name(agent);
+    support::Command list;
+    list.argv = tmux_list_panes_argv(roster.socket_name, session);
+    auto r = runner.run(list);
+    std::vector<TmuxPane> panes;
+    if (r.ok()) panes = parse_tmux_panes(r.out);
+    if (panes.empty()) {
+        std::string err = r.err;
+        while (!err.empty() && err.back() == '\n') err.pop_back();
+        throw Error(exit_failed, "cannot find the pane of tmux session '" + session + "'" + (err.empty() ? "" : ": " + err));
+    }
+    SidecarStart start;
+    start.pane_pid = panes.front().pid;
+    start.log = env.run_dir / (agent + ".heartbeat.log");
+    support::make_dirs(env.run_dir);
+    support::Command sidecar;
+    sidecar.argv = heartbeat_sidecar_argv(env.mosaic_exe, env.mosaic_home, agent, start.pane_pid);
+    sidecar.env = env.env;
+    start.sidecar_pid = spawner.spawn(sidecar, start.log);
+    return start;
 }
 
 }  // namespace mosaic::fleet

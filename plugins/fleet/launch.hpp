@@ -6,14 +6,19 @@
 // `<mosaic> yolo <runtime> [--model <hint>]`, or the shell text of MOSAIC_AGENT_COMMAND.
 // Exit codes are sysexits because systemd reads them: 64 no agent name, 69 no tmux; 0 when
 // the session already exists.
+// After creating the session, launch starts the heartbeat sidecar (start_heartbeat); a
+// sidecar that cannot be started is a warning, never a failed launch.
 #pragma once
 
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <mosaic/support/process.hpp>
 
+#include "detach.hpp"
 #include "roster.hpp"
 
 namespace mosaic::fleet {
@@ -51,5 +56,24 @@ struct LaunchResult {
 // directory is missing or tmux fails.
 LaunchResult launch_agent(const Roster& roster, const std::optional<std::string>& name, const LaunchEnv& env,
                           bool tmux_available, support::CommandRunner& runner);
+
+struct SidecarEnv {
+    std::string mosaic_exe;   // absolute path of this mosaic
+    std::string mosaic_home;  // the resolved mosaic home, passed as --mosaic-home
+    std::filesystem::path run_dir;               // heartbeat_run_dir(...)
+    std::map<std::string, std::string> env;      // set in the sidecar's environment
+};
+
+struct SidecarStart {
+    long pane_pid = 0;
+    long sidecar_pid = 0;
+    std::filesystem::path log;  // <run dir>/<agent>.heartbeat.log: the sidecar's stderr
+};
+
+// Asks tmux for the pid of the first pane of the agent's session, then starts
+// `mosaic --mosaic-home <home> fleet heartbeat <agent> --pid <pane pid>` detached. Throws
+// mosaic::Error(exit_failed) when the pane cannot be found or the sidecar cannot start.
+SidecarStart start_heartbeat(const Roster& roster, const std::string& agent, const SidecarEnv& env,
+                             support::CommandRunner& runner, DetachedSpawner& spawner);
 
 }  // namespace mosaic::fleet

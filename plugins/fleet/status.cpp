@@ -7,27 +7,6 @@ namespace mosaic::fleet {
 
 namespace {
 
-UnitState unit_state(const std::string& unit, const std::map<std::string, std::string>* props) {
-    UnitState s;
-    s.unit = unit;
-    if (!props) return s;
-    auto get = [&](const char* key, std::string& into) {
-        auto it = props->find(key);
-        if (it != props->end() && !it->second.empty()) into = it->second;
-    };
-    get("LoadState", s.load_state);
-    get("ActiveState", s.active_state);
-    get("SubState", s.sub_state);
-    if (auto it = props->find("MainPID"); it != props->end()) {
-        try {
-            s.main_pid = std::stol(it->second);
-        } catch (...) {
-            s.main_pid = 0;
-        }
-    }
-    return s;
-}
-
 bool has_session(const std::optional<std::string>& socket, const std::string& session, support::CommandRunner& runner) {
     support::Command cmd;
     cmd.argv = tmux_has_session_argv(socket, session);
@@ -39,6 +18,7 @@ nlohmann::json unit_json(const UnitState& u) {
             {"load_state", u.load_state},
             {"active_state", u.active_state},
             {"sub_state", u.sub_state},
+            {"unit_file_state", u.unit_file_state},
             {"main_pid", u.main_pid}};
 }
 
@@ -52,35 +32,14 @@ FleetStatus collect_status(const Roster& roster, const std::string& roster_path,
 
     std::vector<std::string> units{holder_unit};
     for (const auto& a : roster.agents) units.push_back(agent_unit(a.name));
-    support::Command show;
-    show.argv = systemctl_show_argv(units);
-    auto r = runner.run(show);
+    UnitQuery q = query_units(units, runner);
+    status.systemd_error = q.error;
 
-    // Blocks come back in the order asked; match them by Id anyway, so that a missing
-    // block never shifts every row after it.
-    std::map<std::string, std::map<std::string, std::string>> by_unit;
-    if (r.ok()) {
-        auto blocks = parse_systemctl_show(r.out);
-        for (std::size_t i = 0; i < blocks.size(); ++i) {
-            auto id = blocks[i].find("Id");
-            std::string key = id != blocks[i].end() ? id->second : (i < units.size() ? units[i] : "");
-            if (!key.empty()) by_unit[key] = blocks[i];
-        }
-    } else {
-        std::string err = r.err;
-        while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-        status.systemd_error = err.empty() ? "systemctl exited with status " + std::to_string(r.exit_code) : err;
-    }
-    auto props = [&](const std::string& unit) -> const std::map<std::string, std::string>* {
-        auto it = by_unit.find(unit);
-        return it == by_unit.end() ? nullptr : &it->second;
-    };
-
-    status.holder = unit_state(holder_unit, props(holder_unit));
+    status.holder = q.units.at(holder_unit);
     status.holder_session_alive = has_session(roster.socket_name, roster.holder_session, runner);
     for (const auto& a : roster.agents) {
         std::string unit = agent_unit(a.name);
-        status.agents.push_back({a, unit_state(unit, props(unit)), has_session(roster.socket_name, tmux_session_name(a.name), runner)});
+        status.agents.push_back({a, q.units.at(unit), has_session(roster.socket_name, tmux_session_name(a.name), runner)});
     }
     return status;
 }

@@ -14,16 +14,9 @@
 #include <mosaic/support/process.hpp>
 
 #include "roster.hpp"
+#include "systemctl.hpp"
 
 namespace mosaic::fleet {
-
-struct UnitState {
-    std::string unit;
-    std::string load_state = "unknown";
-    std::string active_state = "unknown";
-    std::string sub_state = "unknown";
-    long main_pid = 0;
-};
 
 struct AgentStatus {
     Agent agent;
@@ -44,8 +37,8 @@ struct FleetStatus {
 FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner);
 
 // {"roster", "socket_name", "holder": {"unit", "load_state", "active_state", "sub_state",
-//  "main_pid", "session", "session_name"}, "agents": [{"name", "runtime", "class", "model_hint",
-//  "unit", "load_state", "active_state", "sub_state", "main_pid", "session"}],
+//  "unit_file_state", "main_pid", "session", "session_name"}, "agents": [{"name", "runtime", "class", "model_hint",
+//  "unit", "load_state", "active_state", "sub_state", "unit_file_state", "main_pid", "session"}],
 //  "systemd_error": null | "..."}
 nlohmann::json status_json(const FleetStatus& status);
 

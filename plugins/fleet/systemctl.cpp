@@ -11,7 +11,7 @@ std::vector<std::string> systemctl_user_argv(const std::string& verb, const std:
 }
 
 std::vector<std::string> systemctl_show_argv(const std::vector<std::string>& units) {
-    std::vector<std::string> argv{"systemctl", "--user", "show", "--property=Id,LoadState,ActiveState,SubState,MainPID",
+    std::vector<std::string> argv{"systemctl", "--user", "show", "--property=Id,LoadState,ActiveState,SubState,UnitFileState,MainPID",
                                   "--"};
     argv.insert(argv.end(), units.begin(), units.end());
     return argv;
@@ -37,6 +37,55 @@ std::vector<std::map<std::string, std::string>> parse_systemctl_show(const std::
     }
     if (!current.empty()) blocks.push_back(std::move(current));
     return blocks;
+}
+
+bool UnitState::enabled() const {
+    return unit_file_state == "enabled" || unit_file_state == "enabled-runtime" || unit_file_state == "static" ||
+           unit_file_state == "generated" || unit_file_state == "alias";
+}
+
+UnitState unit_state_from(const std::string& unit, const std::map<std::string, std::string>* props) {
+    UnitState s;
+    s.unit = unit;
+    if (!props) return s;
+    auto get = [&](const char* key, std::string& into) {
+        auto it = props->find(key);
+        if (it != props->end() && !it->second.empty()) into = it->second;
+    };
+    get("LoadState", s.load_state);
+    get("ActiveState", s.active_state);
+    get("SubState", s.sub_state);
+    get("UnitFileState", s.unit_file_state);
+    if (auto it = props->find("MainPID"); it != props->end()) {
+        const std::string& v = it->second;
+        if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos) s.main_pid = std::stol(v);
+    }
+    return s;
+}
+
+UnitQuery query_units(const std::vector<std::string>& units, support::CommandRunner& runner) {
+    support::Command show;
+    show.argv = systemctl_show_argv(units);
+    auto r = runner.run(show);
+    std::map<std::string, std::map<std::string, std::string>> by_unit;
+    UnitQuery q;
+    if (r.ok()) {
+        auto blocks = parse_systemctl_show(r.out);
+        for (std::size_t i = 0; i < blocks.size(); ++i) {
+            auto id = blocks[i].find("Id");
+            std::string key = id != blocks[i].end() ? id->second : (i < units.size() ? units[i] : "");
+            if (!key.empty()) by_unit[key] = blocks[i];
+        }
+    } else {
+        std::string err = r.err;
+        while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+        q.error = err.empty() ? "systemctl exited with status " + std::to_string(r.exit_code) : err;
+    }
+    for (const auto& unit : units) {
+        auto it = by_unit.find(unit);
+        q.units[unit] = unit_state_from(unit, it == by_unit.end() ? nullptr : &it->second);
+    }
+    return q;
 }
 
 }  // namespace mosaic::fleet

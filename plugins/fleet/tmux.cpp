@@ -1,5 +1,7 @@
 #include "tmux.hpp"
 
+#include <sstream>
+
 namespace mosaic::fleet {
 
 std::string tmux_session_name(const std::string& agent) {
@@ -36,6 +38,82 @@ std::vector<std::string> tmux_kill_session_argv(const std::optional<std::string>
 
 std::vector<std::string> tmux_kill_server_argv(const std::optional<std::string>& socket) {
     return with(tmux_base_argv(socket), {"kill-server"});
+}
+
+std::vector<std::string> tmux_list_sessions_argv(const std::optional<std::string>& socket) {
+    return with(tmux_base_argv(socket), {"list-sessions", "-F", tmux_session_format});
+}
+
+std::vector<std::string> tmux_list_panes_argv(const std::optional<std::string>& socket,
+                                              const std::optional<std::string>& session) {
+    if (session) return with(tmux_base_argv(socket), {"list-panes", "-s", "-t", "=" + *session, "-F", tmux_pane_format});
+    return with(tmux_base_argv(socket), {"list-panes", "-a", "-F", tmux_pane_format});
+}
+
+namespace {
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    while (true) {
+        auto tab = line.find('\t', start);
+        fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+        if (tab == std::string::npos) break;
+        start = tab + 1;
+    }
+    return fields;
+}
+
+template <class F>
+void each_line(const std::string& text, F&& f) {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) f(line);
+    }
+}
+
+std::optional<long long> number(const std::string& s) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoll(s);
+}
+
+}  // namespace
+
+std::vector<std::string> parse_tmux_sessions(const std::string& text) {
+    std::vector<std::string> names;
+    each_line(text, [&](const std::string& line) {
+        std::string name = split_tabs(line)[0];
+        if (!name.empty()) names.push_back(name);
+    });
+    return names;
+}
+
+std::vector<TmuxPane> parse_tmux_panes(const std::string& text) {
+    std::vector<TmuxPane> panes;
+    each_line(text, [&](const std::string& line) {
+        auto f = split_tabs(line);
+        if (f.size() < 6 || f[0].empty()) return;
+        auto pid = number(f[2]);
+        if (!pid || *pid <= 0) return;
+        TmuxPane p;
+        p.session = f[0];
+        p.index = static_cast<int>(number(f[1]).value_or(0));
+        p.pid = static_cast<long>(*pid);
+        for (std::size_t i = 3; i + 2 < f.size(); ++i) p.command += (i == 3 ? "" : "\t") + f[i];
+        p.dead = f[f.size() - 2] == "1";
+        p.activity = number(f.back()).value_or(0);
+        panes.push_back(std::move(p));
+    });
+    return panes;
+}
+
+bool tmux_no_server(const std::string& stderr_text) {
+    return stderr_text.find("no server running") != std::string::npos ||
+           (stderr_text.find("error connecting to") != std::string::npos &&
+            (stderr_text.find("No such file or directory") != std::string::npos ||
+             stderr_text.find("Connection refused") != std::string::npos));
 }
 
 std::string shell_quote(const std::string& s) {

@@ -29,6 +29,42 @@ std::vector<std::string> tmux_new_session_argv(const std::optional<std::string>&
 std::vector<std::string> tmux_kill_session_argv(const std::optional<std::string>& socket, const std::string& session);
 std::vector<std::string> tmux_kill_server_argv(const std::optional<std::string>& socket);
 
+// --- what `fleet ps` and the heartbeat read -----------------------------------------------
+
+// One line per session: "<session_name>\t<session_windows>" (tmux_session_format).
+inline constexpr const char* tmux_session_format = "#{session_name}\t#{session_windows}";
+// One line per pane: session, pane index, pane pid, the pane's foreground command, whether the
+// pane is dead (remain-on-exit), the window's last activity (unix seconds).
+inline constexpr const char* tmux_pane_format =
+    "#{session_name}\t#{pane_index}\t#{pane_pid}\t#{pane_current_command}\t#{pane_dead}\t#{window_activity}";
+
+// {"tmux", [-L s,] "list-sessions", "-F", tmux_session_format}
+std::vector<std::string> tmux_list_sessions_argv(const std::optional<std::string>& socket);
+// Every pane of the server (-a), or of one session (-s -t =session), as tmux_pane_format.
+std::vector<std::string> tmux_list_panes_argv(const std::optional<std::string>& socket,
+                                              const std::optional<std::string>& session = std::nullopt);
+
+struct TmuxPane {
+    std::string session;
+    int index = 0;
+    long pid = 0;
+    std::string command;   // tmux's #{pane_current_command}, e.g. "claude", "node", "bash"
+    bool dead = false;
+    long long activity = 0;  // unix seconds of the window's last output; 0 when tmux gave none
+};
+
+// Session names, in tmux's order. Lines that do not carry a name are skipped.
+std::vector<std::string> parse_tmux_sessions(const std::string& text);
+// Panes in tmux's order; lines with a missing or non-numeric pid are skipped (a command name
+// may itself contain tabs, so the command is everything between the third and the
+// second-to-last field).
+std::vector<TmuxPane> parse_tmux_panes(const std::string& text);
+
+// True when a failed tmux call only means that no server runs on the socket (no sessions),
+// judged from its stderr ("no server running on ...", "error connecting to ... (No such file
+// or directory)" or a stale socket's "Connection refused").
+bool tmux_no_server(const std::string& stderr_text);
+
 // Quotes `s` for a POSIX shell ('...' with embedded quotes escaped), unless it is made only
 // of characters that need no quoting.
 std::string shell_quote(const std::string& s);

@@ -35,6 +35,16 @@ std::vector<std::string> known_runtimes() {
     return names;
 }
 
+std::vector<std::string> runtime_process_names(const std::string& runtime) {
+    for (const auto& s : specs()) {
+        if (runtime != s.name) continue;
+        std::vector<std::string> names{s.binary, "node"};
+        if (runtime == "opencode") names.push_back("bun");
+        return names;
+    }
+    return {runtime};
+}
+
 std::vector<std::string> yolo_argv(const std::string& runtime, const std::optional<std::string>& model,
                                    const std::vector<std::string>& args) {
     for (const auto& s : specs()) {

@@ -13,6 +13,12 @@ inline constexpr int exit_yolo_unavailable = 69;  // EX_UNAVAILABLE: runtime not
 // claude, codex, opencode, pi (sorted).
 std::vector<std::string> known_runtimes();
 
+// The process names tmux may show (#{pane_current_command}) for a pane running `runtime`:
+// its binary, plus "node" for the runtimes that ship as Node.js scripts (claude, codex,
+// opencode, pi) and "bun" for opencode. A runtime this table does not know (one a roster
+// declares) is matched by its own name only.
+std::vector<std::string> runtime_process_names(const std::string& runtime);
+
 // The runtime's argv: its binary, its skip-permissions flag, its model flag when `model` is
 // set, then `args`. Throws mosaic::Error(exit_usage) for an unknown runtime, listing the
 // known ones.

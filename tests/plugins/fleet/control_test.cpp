@@ -62,7 +62,7 @@ TEST(FleetStatus, JoinsSystemctlShowWithTmuxSessions) {
     runner.on({"tmux", "-L", "fleet", "has-session", "-t", "=b"}, {1, "", "can't find session: b\n", false});
     FleetStatus s = collect_status(parse_roster(kRoster, "r"), "/h/fleet/roster.yaml", runner);
     EXPECT_THAT(runner.argv_lines(),
-                ElementsAre("systemctl --user show --property=Id,LoadState,ActiveState,SubState,MainPID -- "
+                ElementsAre("systemctl --user show --property=Id,LoadState,ActiveState,SubState,UnitFileState,MainPID -- "
                             "mosaic-tmux-holder.service mosaic-agent@a.service mosaic-agent@b.service",
                             "tmux -L fleet has-session -t =_holder", "tmux -L fleet has-session -t =a",
                             "tmux -L fleet has-session -t =b"));

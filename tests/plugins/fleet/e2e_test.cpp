@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <map>
 #include <set>
 #include <thread>
@@ -63,6 +64,35 @@ struct FleetE2E : ::testing::Test {
                                       "echo \"$(date +%s%N) $PPID end $*\" >> \"$log\"\n");
     }
 };
+
+// Polls `pred` every 100 ms for up to `limit` (each poll may run `mosaic fleet ps`).
+template <class Pred>
+bool poll_until(Pred pred, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return pred();
+}
+
+// The heartbeat file, read as the e2e test's own JSON (not through the plugin's parser).
+struct Beat {
+    long long ts = 0;
+    long pid = 0;
+    std::string status;
+};
+std::optional<Beat> beat_in(const std::filesystem::path& file) {
+    auto j = nlohmann::json::parse(read_text(file), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("ts") || !j.contains("pid") || !j.contains("status"))
+        return std::nullopt;
+    return Beat{j["ts"].get<long long>(), j["pid"].get<long>(), j["status"].get<std::string>()};
+}
+
+bool exited(const std::filesystem::path& file) {
+    auto beat = beat_in(file);
+    return beat && beat->status == "exited";
+}
 
 }  // namespace
 
@@ -150,4 +180,105 @@ TEST_F(FleetE2E, YoloExecsTheRuntimeWithItsFlags) {
     r = env.mosaic({"yolo", "codex"});
     EXPECT_EQ(r.exit_code, 69);
     EXPECT_THAT(r.err, HasSubstr("'codex'"));
+}
+
+TEST_F(FleetE2E, PsShowsLaunchedAgentsWorkingAndAKilledOneDeadOnceItsHeartbeatStops) {
+    SKIP_IF_STUB_HOST(env);
+    if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
+    env.env["MOSAIC_AGENT_COMMAND"] = "sleep 600";
+    env.env["MOSAIC_HEARTBEAT_INTERVAL"] = "1";
+    for (const char* agent : {"a", "b"}) {
+        auto r = env.mosaic({"fleet", "launch", agent});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_THAT(r.out, HasSubstr(std::string("started the heartbeat of '") + agent + "'"));
+        EXPECT_EQ(r.err, "");
+    }
+    const auto run = env.mosaic_home / "fleet/run";
+    nlohmann::json doc;
+    auto ps = [&] {
+        auto r = env.mosaic({"fleet", "ps", "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        doc = nlohmann::json::parse(r.out, nullptr, false);
+        return !doc.is_discarded();
+    };
+    auto readiness = [&](std::size_t i) { return doc["agents"][i]["readiness"].get<std::string>(); };
+
+    ASSERT_TRUE(poll_until([&] { return ps() && readiness(0) == "working" && readiness(1) == "working"; })) << doc.dump(2);
+    ASSERT_EQ(doc["agents"].size(), 2u) << doc.dump(2);  // the holder-less socket has only our two sessions
+    const long pane_a = doc["agents"][0]["pane"]["pid"].get<long>();
+    ASSERT_TRUE(beat_in(run / "a.hb"));
+    EXPECT_EQ(beat_in(run / "a.hb")->pid, pane_a);
+    EXPECT_EQ(doc["agents"][0]["heartbeat"]["status"], "alive");
+    EXPECT_EQ(doc["agents"][0]["managed"], true);
+    EXPECT_EQ(doc["agents"][0]["source"], "roster");
+    EXPECT_THAT(doc["agents"][0]["flags"], ::testing::Contains("DRIFT"));  // sleep is not claude
+
+    ASSERT_EQ(::kill(static_cast<pid_t>(pane_a), SIGKILL), 0);
+    ASSERT_TRUE(poll_until([&] { return exited(run / "a.hb"); })) << read_text(run / "a.hb");  // a's heartbeat stopped
+    ASSERT_TRUE(poll_until([&] { return ps() && readiness(0) == "dead"; })) << doc.dump(2);
+    EXPECT_EQ(doc["agents"][0]["session_exists"], false);
+    EXPECT_EQ(readiness(1), "working");
+    // b's sidecar keeps beating.
+    ASSERT_TRUE(beat_in(run / "b.hb"));
+    const long long ts = beat_in(run / "b.hb")->ts;
+    EXPECT_TRUE(poll_until([&] {
+        auto beat = beat_in(run / "b.hb");
+        return beat && beat->ts > ts;
+    }));
+
+    // The table says the same (the fake systemctl knows nothing about agent units).
+    auto table = env.mosaic({"fleet", "ps"});
+    EXPECT_THAT(table.out, ::testing::ContainsRegex("\na +claude +worker +unknown/unknown unknown +- +[0-9]+s dead +-\n"))
+        << table.out;
+    EXPECT_THAT(table.out,
+                ::testing::ContainsRegex("\nb +codex +worker +unknown/unknown unknown +[0-9]+ sleep +[0-9]+s working +DRIFT\n"))
+        << table.out;
+
+    // Ending the tmux server ends b's pane and with it b's sidecar, before the home goes away.
+    tmux.run({"kill-server"});
+    EXPECT_TRUE(poll_until([&] { return exited(run / "b.hb"); }));
+}
+
+TEST_F(FleetE2E, HeartbeatRunDirVariableIsReadAlikeBySidecarAndPs) {
+    SKIP_IF_STUB_HOST(env);
+    if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
+    // A mosaic home other than the default, given by flag, and a run dir of its own.
+    const auto home = env.root / "custom home";
+    std::filesystem::create_directories(home / "fleet");
+    std::filesystem::copy_file(env.mosaic_home / "fleet/roster.yaml", home / "fleet/roster.yaml");
+    const auto run = env.root / "beats";
+    env.env["MOSAIC_HEARTBEAT_RUN_DIR"] = run.string();
+    env.env["MOSAIC_AGENT_COMMAND"] = "sleep 600";
+    env.env["MOSAIC_HEARTBEAT_INTERVAL"] = "1";
+    auto r = env.mosaic({"--mosaic-home", home.string(), "fleet", "launch", "b"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc;
+    ASSERT_TRUE(poll_until([&] {
+        auto p = env.mosaic({"--mosaic-home", home.string(), "fleet", "ps", "--json"});
+        doc = nlohmann::json::parse(p.out, nullptr, false);
+        return !doc.is_discarded() && doc["agents"][1]["readiness"] == "working";
+    })) << doc.dump(2);
+    EXPECT_EQ(doc["run_dir"], run.string());
+    EXPECT_TRUE(std::filesystem::exists(run / "b.hb"));
+    EXPECT_FALSE(std::filesystem::exists(home / "fleet/run/b.hb"));
+    EXPECT_FALSE(std::filesystem::exists(env.mosaic_home / "fleet/run/b.hb"));
+    EXPECT_EQ(doc["agents"][0]["readiness"], "dead");  // a was never launched: no beat, no session
+
+    tmux.run({"kill-server"});
+    EXPECT_TRUE(poll_until([&] { return exited(run / "b.hb"); }));
+}
+
+TEST_F(FleetE2E, YoloPassesFlagsToFakeClaudeAndCodex) {
+    SKIP_IF_STUB_HOST(env);
+    env.write_script("claude", "#!/bin/sh\nprintf '%s|' claude \"$@\"; echo\n");
+    env.write_script("codex", "#!/bin/sh\nprintf '%s|' codex \"$@\"; echo\n");
+    auto r = env.mosaic({"yolo", "codex", "--model", "gpt-5", "--", "exec", "two words"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "codex|--dangerously-bypass-approvals-and-sandbox|--model|gpt-5|exec|two words|\n");
+    r = env.mosaic({"yolo", "claude"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "claude|--dangerously-skip-permissions|\n");
+    r = env.mosaic({"yolo", "gemini"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("known runtimes: claude, codex, opencode, pi"));
 }

@@ -9,6 +9,7 @@
 
 #include "fleet_test_support.hpp"
 #include "launch.hpp"
+#include "tmux.hpp"
 #include "roster.hpp"
 
 using namespace mosaic::fleet;
@@ -32,6 +33,19 @@ int code_of(const std::function<void()>& f) {
     }
     return 0;
 }
+
+class RecordingSpawner : public DetachedSpawner {
+public:
+    long spawn(const mosaic::support::Command& cmd, const std::optional<std::filesystem::path>& log) override {
+        if (fail) throw mosaic::Error(mosaic::exit_failed, "cannot start '" + cmd.argv[0] + "': boom");
+        commands.push_back(cmd);
+        logs.push_back(log);
+        return 777;
+    }
+    bool fail = false;
+    std::vector<mosaic::support::Command> commands;
+    std::vector<std::optional<std::filesystem::path>> logs;
+};
 
 }  // namespace
 
@@ -135,4 +149,46 @@ TEST(Launch, RealTmuxSessionGetsTheAgentEnvironmentAndDirectory) {
     auto second = launch_agent(r, std::string("rev.1"), e, true, runner);
     EXPECT_FALSE(second.created);
     EXPECT_EQ(tmux.run({"list-sessions", "-F", "#{session_name}"}).out, "rev_1\n");
+}
+
+TEST(StartHeartbeat, WatchesTheFirstPaneOfTheSessionWithTheResolvedHome) {
+    mosaic::testing::TempDir tmp;
+    Roster r = parse_roster(kRoster, "r");
+    mosaic::support::FakeRunner runner;
+    runner.on({"tmux"}, {0, "planner\t0\t4242\tclaude\t0\t1795711755\nplanner\t1\t4343\tbash\t0\t1795711755\n", "", false});
+    RecordingSpawner spawner;
+    SidecarEnv env{"/opt/bin/mosaic", "/custom/home", tmp.path() / "run", {{"MOSAIC_HEARTBEAT_INTERVAL", "1"}}};
+    SidecarStart s = start_heartbeat(r, "planner", env, runner, spawner);
+    EXPECT_EQ(s.pane_pid, 4242);
+    EXPECT_EQ(s.sidecar_pid, 777);
+    EXPECT_THAT(runner.argv_lines(),
+                ElementsAre(std::string("tmux -L fleet list-panes -s -t =planner -F ") + tmux_pane_format));
+    ASSERT_EQ(spawner.commands.size(), 1u);
+    EXPECT_EQ(spawner.commands[0].argv,
+              (Argv{"/opt/bin/mosaic", "--mosaic-home", "/custom/home", "fleet", "heartbeat", "planner", "--pid", "4242"}));
+    EXPECT_EQ(spawner.commands[0].env.at("MOSAIC_HEARTBEAT_INTERVAL"), "1");
+    EXPECT_EQ(spawner.logs[0], tmp.path() / "run/planner.heartbeat.log");
+    EXPECT_TRUE(std::filesystem::is_directory(tmp.path() / "run"));
+}
+
+TEST(StartHeartbeat, NoPaneOrAFailedSpawnIsAnErrorTheCallerCanWarnAbout) {
+    mosaic::testing::TempDir tmp;
+    Roster r = parse_roster(kRoster, "r");
+    SidecarEnv env{"/opt/bin/mosaic", "/h", tmp.path() / "run", {}};
+    mosaic::support::FakeRunner runner;
+    runner.on({"tmux"}, {1, "", "can't find session: planner\n", false});
+    RecordingSpawner spawner;
+    try {
+        start_heartbeat(r, "planner", env, runner, spawner);
+        FAIL();
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), mosaic::exit_failed);
+        EXPECT_EQ(std::string(e.what()), "cannot find the pane of tmux session 'planner': can't find session: planner");
+    }
+    EXPECT_TRUE(spawner.commands.empty());
+
+    mosaic::support::FakeRunner ok;
+    ok.on({"tmux"}, {0, "planner\t0\t4242\tclaude\t0\t1\n", "", false});
+    spawner.fail = true;
+    EXPECT_EQ(code_of([&] { start_heartbeat(r, "planner", env, ok, spawner); }), mosaic::exit_failed);
 }

@@ -5,6 +5,9 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
+#include <thread>
+
 #include <mosaic/testing/fake_host.hpp>
 
 #include "fleet_test_support.hpp"
@@ -164,12 +167,159 @@ TEST_F(PluginFixture, LaunchUsesTheFakeHostsEnvironment) {
     auto r = host.run("fleet", {"launch", "a"});
     EXPECT_EQ(r.code, 0) << r.error;
     auto lines = ran();
-    ASSERT_EQ(lines.size(), 2u);
+    ASSERT_EQ(lines.size(), 3u);
     EXPECT_EQ(lines[0], "tmux -L fleet has-session -t =a");
     EXPECT_THAT(lines[1], HasSubstr("new-session -d -s a -c " + host.root.string()));
     EXPECT_THAT(lines[1], HasSubstr("MOSAIC_AGENT_NAME=a"));
     EXPECT_THAT(lines[1], HasSubstr("; sleep 1"));
+    EXPECT_THAT(lines[2], HasSubstr("tmux -L fleet list-panes -s -t =a"));
     EXPECT_THAT(r.out, HasSubstr("created tmux session 'a' on socket 'fleet'"));
+}
+
+TEST_F(PluginFixture, LaunchWarnsButSucceedsWhenTheHeartbeatCannotStart) {
+    roster("version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { name: a, runtime: claude, working_directory: " +
+           host.root.string() + " }\n");
+    host.env["MOSAIC_AGENT_COMMAND"] = "sleep 1";
+    // The pane is found, but FakeHost's mosaic executable does not exist: the sidecar cannot start.
+    script("tmux", "echo \"tmux $*\" >> '" + calls.string() + "'\n"
+                   "case \"$*\" in *has-session*) exit 1;; *list-panes*) printf 'a\\t0\\t4242\\tsleep\\t0\\t1\\n';; esac\nexit 0\n");
+    auto r = host.run("fleet", {"launch", "a"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.err, HasSubstr("warning: cannot start the heartbeat of 'a': cannot start '" + host.executable.string() + "'"));
+    host.env["MOSAIC_HEARTBEAT_INTERVAL"] = "often";
+    r = host.run("fleet", {"launch", "a"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.err, HasSubstr("cannot start the heartbeat of 'a': MOSAIC_HEARTBEAT_INTERVAL must be"));
+}
+
+TEST_F(PluginFixture, InitPrintsWritesAndRefusesToOverwrite) {
+    auto r = host.run("fleet", {"init", "--profile", "software-delivery"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.out, HasSubstr("name: planner"));
+    EXPECT_FALSE(std::filesystem::exists(host.home / "fleet/roster.yaml"));
+
+    r = host.run("fleet", {"init", "--write"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(read_text(host.home / "fleet/roster.yaml"), HasSubstr("--profile minimal"));
+    EXPECT_THAT(r.out, HasSubstr("wrote " + (host.home / "fleet/roster.yaml").string()));
+
+    r = host.run("fleet", {"init", "--write", "--profile", "software-delivery"});
+    EXPECT_EQ(r.code, 3);
+    EXPECT_THAT(r.error, HasSubstr("already exists; pass --force"));
+    EXPECT_THAT(read_text(host.home / "fleet/roster.yaml"), HasSubstr("--profile minimal"));
+
+    r = host.run("fleet", {"init", "--write", "--force", "--profile", "software-delivery"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.out, HasSubstr("kept the previous roster as "));
+    EXPECT_THAT(read_text(host.home / "fleet/roster.yaml"), HasSubstr("name: planner"));
+
+    r = host.run("fleet", {"init", "--profile", "everything"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("known profiles: minimal, software-delivery"));
+}
+
+TEST_F(PluginFixture, PsTableAndJsonFromTheFakeTools) {
+    roster(kRoster);
+    script("tmux", "case \"$*\" in *list-sessions*) printf '_holder\\t1\\na\\t1\\nextra\\t1\\n';;"
+                   " *list-panes*) printf 'a\\t0\\t4242\\tclaude\\t0\\t0\\nextra\\t0\\t4343\\tbash\\t0\\t0\\n';; esac\n");
+    auto r = host.run("fleet", {"ps"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 3u) << r.out;
+    EXPECT_THAT(lines[0], ::testing::StartsWith("NAME"));
+    EXPECT_THAT(lines[1], ::testing::MatchesRegex("a +claude +worker +active/exited unknown +4242 claude +- unknown +BOOT-ENABLE"));
+    EXPECT_THAT(lines[2], ::testing::MatchesRegex("extra +- +- +- +4343 bash +- unknown +UNMANAGED"));
+
+    r = host.run("fleet", {"ps", "--json"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["run_dir"], (host.home / "fleet/run").string());
+    EXPECT_EQ(doc["agents"][0]["readiness"], "unknown");
+    EXPECT_EQ(doc["agents"][1]["managed"], false);
+}
+
+TEST_F(PluginFixture, PsReadsHeartbeatsFromTheRunDirVariable) {
+    roster(kRoster);
+    auto run = host.root / "elsewhere";
+    host.env["MOSAIC_HEARTBEAT_RUN_DIR"] = run.string();
+    write_text(run / "a.hb", "{\"ts\": 1, \"pid\": 999999999, \"status\": \"exited\"}\n");
+    auto r = host.run("fleet", {"ps", "--json"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["run_dir"], run.string());
+    EXPECT_EQ(doc["agents"][0]["heartbeat"]["status"], "exited");
+    EXPECT_EQ(doc["agents"][0]["readiness"], "dead");
+}
+
+TEST_F(PluginFixture, PsSurvivesMissingSystemdAndFailingTmux) {
+    roster(kRoster);
+    std::filesystem::remove(bin / "systemctl");
+    script("tmux", "echo 'tmux is broken' >&2; exit 1\n");
+    host.env["PATH"] = bin.string();
+    auto r = host.run("fleet", {"ps"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_THAT(r.out, ::testing::ContainsRegex("\na +claude +worker +- +- +- unknown +-\n"));
+    EXPECT_THAT(r.err, HasSubstr("warning: cannot read unit states: 'systemctl' not found"));
+    EXPECT_THAT(r.err, HasSubstr("warning: cannot read tmux: tmux list-sessions: tmux is broken"));
+    r = host.run("fleet", {"ps", "--json"});
+    auto doc = nlohmann::json::parse(r.out);  // stdout is the document alone
+    EXPECT_EQ(doc["agents"].size(), 1u);
+    EXPECT_FALSE(doc["systemd_error"].is_null());
+}
+
+TEST_F(PluginFixture, PsRejectsBadThresholdsNamingTheVariable) {
+    roster(kRoster);
+    host.env["MOSAIC_FLEET_STUCK_AFTER"] = "soon";
+    auto r = host.run("fleet", {"ps"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("MOSAIC_FLEET_STUCK_AFTER"));
+    host.env.erase("MOSAIC_FLEET_STUCK_AFTER");
+    host.env["MOSAIC_HEARTBEAT_RUN_DIR"] = "relative/run";
+    r = host.run("fleet", {"ps"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("MOSAIC_HEARTBEAT_RUN_DIR must be an absolute path"));
+}
+
+TEST_F(PluginFixture, HeartbeatUsageErrors) {
+    EXPECT_EQ(host.run("fleet", {"heartbeat", "a"}).code, 2);  // --pid is required
+    EXPECT_EQ(host.run("fleet", {"heartbeat", "a", "--pid", "0"}).code, 2);
+    EXPECT_EQ(host.run("fleet", {"heartbeat", "a/b", "--pid", "5"}).code, 2);
+    host.env["MOSAIC_HEARTBEAT_INTERVAL"] = "0";
+    auto r = host.run("fleet", {"heartbeat", "a", "--pid", "5"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("MOSAIC_HEARTBEAT_INTERVAL"));
+}
+
+TEST_F(PluginFixture, HeartbeatBeatsForALiveProcessAndEndsWhenItDies) {
+    host.env["MOSAIC_HEARTBEAT_INTERVAL"] = "1";
+    fleet_test::Child child({"sleep", "60"});
+    ASSERT_GT(child.pid(), 0);
+    auto file = host.home / "fleet/run/w.hb";
+    mosaic::testing::FakeHost::Result result;
+    std::thread sidecar([&] { result = host.run("fleet", {"heartbeat", "w", "--pid", std::to_string(child.pid())}); });
+    bool beating = fleet_test::eventually([&] { return read_text(file).find("\"alive\"") != std::string::npos; });
+    child.kill(SIGKILL);
+    child.wait();
+    sidecar.join();
+    EXPECT_TRUE(beating);
+    EXPECT_EQ(result.code, 0) << result.error;
+    EXPECT_THAT(read_text(file), HasSubstr("\"pid\":" + std::to_string(child.pid())));
+    EXPECT_THAT(read_text(file), HasSubstr("\"status\":\"exited\""));
+}
+
+TEST_F(PluginFixture, HelpTellsThatAddAndRemoveDropRosterComments) {
+    auto r = host.run("fleet", {"--help"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_THAT(r.out, HasSubstr("does not\nkeep comments"));
+    r = host.run("fleet", {"add", "--help"});
+    EXPECT_THAT(r.out, HasSubstr("roster comments are not kept"));
+}
+
+TEST_F(PluginFixture, AddWithAnInvalidRuntimeListsTheValidOnes) {
+    auto r = host.run("fleet", {"add", "x", "--runtime", "gemini"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.error, HasSubstr("unknown runtime 'gemini'; known runtimes: claude, codex, opencode, pi"));
+    EXPECT_FALSE(std::filesystem::exists(host.home / "fleet/roster.yaml"));
 }
 
 TEST_F(PluginFixture, AddAndRemoveThroughTheCli) {
