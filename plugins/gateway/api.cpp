@@ -67,8 +67,8 @@ Api::Api(Storage& storage, const support::Clock& clock, ApiOptions options)
     : storage_(storage),
       clock_(clock),
       opt_(std::move(options)),
-      email_limiter_(opt_.max_failures_per_email, opt_.failure_window),
-      address_limiter_(opt_.max_failures_per_address, opt_.failure_window) {}
+      email_limiter_(storage.attempt_limiter("email", opt_.max_failures_per_email, opt_.failure_window)),
+      address_limiter_(storage.attempt_limiter("address", opt_.max_failures_per_address, opt_.failure_window)) {}
 
 std::int64_t Api::now_s() const {
     return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
@@ -100,6 +100,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
             res = route(request);
         } catch (const BadRequest& e) {
             res = error(400, "bad_request", e.message);
+        } catch (const BackendUnavailable& e) {
+            res = error(503, "backend_unavailable", e.backend() + " is unavailable");
+            res.body["backend"] = e.backend();
+            res.headers["Retry-After"] = "5";
         } catch (const Error& e) {
             res = error(e.code() == exit_usage ? 400 : 500, e.code() == exit_usage ? "bad_request" : "internal",
                         e.code() == exit_usage ? e.what() : "internal error");
@@ -148,15 +152,19 @@ ApiResponse Api::route(const ApiRequest& r) {
 
 ApiResponse Api::health() {
     json backends = json::object();
-    bool ok = true;
+    json unavailable = json::array();
     for (const auto& b : storage_.check_backends()) {
         backends[b.name] = {{"status", b.ok ? "ok" : "error"}, {"latencyMs", b.latency_ms}};
-        ok = ok && b.ok;
+        if (!b.ok) {
+            backends[b.name]["error"] = b.detail;
+            unavailable.push_back(b.name);
+        }
     }
-    return ApiResponse{ok ? 200 : 503,
-                       json{{"status", ok ? "ok" : "degraded"}, {"version", opt_.version}, {"tier", storage_.tier()},
-                            {"backends", backends}},
-                       {}};
+    bool ok = unavailable.empty();
+    json body{{"status", ok ? "ok" : "degraded"}, {"version", opt_.version}, {"tier", storage_.tier()},
+              {"backends", backends}};
+    if (!ok) body["unavailable"] = unavailable;
+    return ApiResponse{ok ? 200 : 503, body, {}};
 }
 
 ApiResponse Api::bootstrap_status() { return ApiResponse{200, json{{"needsSetup", !storage_.has_users()}}, {}}; }
@@ -188,8 +196,8 @@ ApiResponse Api::sign_in(const ApiRequest& r) {
     std::string address_key = "ip:" + r.client_address;
     // Normalise case so "A@x.io" and "a@x.io" share a bucket.
     for (auto& c : email_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto wait = std::max(email_limiter_.blocked_for(email_key, now).value_or(0),
-                         address_limiter_.blocked_for(address_key, now).value_or(0));
+    auto wait = std::max(email_limiter_->blocked_for(email_key, now).value_or(0),
+                         address_limiter_->blocked_for(address_key, now).value_or(0));
     if (wait > 0) {
         ApiResponse e = error(429, "too_many_attempts", "too many failed sign-ins; retry in " + std::to_string(wait) + " s");
         e.headers["Retry-After"] = std::to_string(wait);
@@ -199,11 +207,11 @@ ApiResponse Api::sign_in(const ApiRequest& r) {
     if (!found) std::call_once(dummy_once_, [this] { dummy_hash_ = hash_password(random_hex(16)); });
     bool ok = found ? verify_password(found->second, password) : (verify_password(dummy_hash_, password), false);
     if (!ok) {
-        email_limiter_.record_failure(email_key, now);
-        address_limiter_.record_failure(address_key, now);
+        email_limiter_->record_failure(email_key, now);
+        address_limiter_->record_failure(address_key, now);
         return error(401, "invalid_credentials", "invalid email or password");
     }
-    email_limiter_.reset(email_key);
+    email_limiter_->reset(email_key);
     std::string token = new_session_token();
     std::int64_t expires = now_s() + opt_.session_ttl.count();
     storage_.create_session(hmac_sha256_hex(opt_.auth_secret, token), found->first.id, expires);

@@ -3,7 +3,8 @@
 // cpp-httplib to this), so every route is unit-tested without a network.
 //
 // Routes (SPEC section 2):
-//   GET    /health                  {status, version, tier, backends:{name:{status, latencyMs}}}
+//   GET    /health                  {status, version, tier, backends:{name:{status, latencyMs, error?}}};
+//                                    503 {status:"degraded", unavailable:[names], ...} when a backend is down
 //   GET    /api/bootstrap/status    {needsSetup}
 //   POST   /api/bootstrap/setup     {name, email, password} -> 201 {user, token, tokenId}; 409 once a user exists
 //   POST   /api/auth/sign-in        {email, password} -> {token, expiresAt, user}; 401; 429 + Retry-After
@@ -12,7 +13,10 @@
 //   DELETE /api/admin/tokens/:id    {deleted:true}; 404
 //   GET    /api/admin/users         {users:[{id, name, email, role, createdAt}]}
 // Every error is JSON {"error": "<code>", "message": "<text>"}: 400 bad JSON / wrong type,
-// 401, 404 unknown route, 405 wrong method (with Allow), 409, 413, 429, 500.
+// 401, 404 unknown route, 405 wrong method (with Allow), 409, 413, 429, 500, and 503
+// {"error":"backend_unavailable","backend":"<name>"} when a storage backend cannot be reached.
+// The sign-in limiters come from the storage (Storage::attempt_limiter), so the team tier
+// counts failures across gateways.
 #pragma once
 
 #include <chrono>
@@ -82,8 +86,8 @@ private:
     Storage& storage_;
     const support::Clock& clock_;
     ApiOptions opt_;
-    MemoryAttemptLimiter email_limiter_;
-    MemoryAttemptLimiter address_limiter_;
+    std::unique_ptr<AttemptLimiter> email_limiter_;
+    std::unique_ptr<AttemptLimiter> address_limiter_;
     std::once_flag dummy_once_;
     std::string dummy_hash_;  // verified against for unknown emails, so timing does not tell
 };

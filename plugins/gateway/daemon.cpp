@@ -13,6 +13,7 @@
 #include <mosaic/support/file.hpp>
 
 #include "api.hpp"
+#include "backend_url.hpp"
 #include "http.hpp"
 #include "storage.hpp"
 
@@ -99,7 +100,8 @@ int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
     ApiOptions api_opts;
     api_opts.version = MOSAIC_GATEWAY_VERSION;
     api_opts.cors_origin = settings.cors_origin;
-    api_opts.auth_secret = *secret;
+    // The team tier shares one session key between all gateways on its database.
+    api_opts.auth_secret = storage->shared_session_key().value_or(*secret);
     api_opts.max_body_bytes = settings.max_body_bytes;
     Api api(*storage, clock, api_opts);
 
@@ -111,6 +113,8 @@ int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
     server.bind();
     log.line("gateway " MOSAIC_GATEWAY_VERSION " listening on http://" + settings.bind_host + ":" +
              std::to_string(server.port()) + " (tier " + storage->tier() + ", pid " + std::to_string(::getpid()) + ")");
+    if (settings.tier == "team")
+        log.line("team tier: postgresql " + redact_url(settings.database_url) + ", valkey " + redact_url(settings.valkey_url));
     if (hooks.on_listening) hooks.on_listening(server.port());
 
     std::atomic<bool> serving_done{false};

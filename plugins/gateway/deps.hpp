@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "http.hpp"
 #include "process_control.hpp"
 #include "settings.hpp"
+#include "storage.hpp"
 
 namespace mosaic::gateway {
 
@@ -67,6 +69,16 @@ struct GatewayDeps {
     support::Sleeper& sleeper;
     std::chrono::milliseconds health_timeout{30000};  // MOSAIC_GATEWAY_HEALTH_TIMEOUT (seconds) overrides
     std::chrono::milliseconds stop_timeout{10000};
+    // The team tier's backends as this machine reaches them (install checks them before
+    // writing anything; doctor reports them). Default: probe_team_backends (real servers).
+    std::function<std::vector<BackendHealth>(const GatewaySettings&)> probe_backends;
 };
+
+// Connects to settings.database_url and settings.valkey_url (each bounded by `timeout`) and
+// asks each one trivial thing: one BackendHealth per backend, never throws.
+std::vector<BackendHealth> probe_team_backends(const GatewaySettings& settings,
+                                               std::chrono::milliseconds timeout = std::chrono::seconds(3));
+// deps.probe_backends, or the real probe when unset.
+std::vector<BackendHealth> probe_backends(GatewayDeps& deps, const GatewaySettings& settings);
 
 }  // namespace mosaic::gateway

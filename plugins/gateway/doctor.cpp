@@ -23,6 +23,7 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
     GatewaySettings s;
     try {
         s = load_saved_settings(paths);
+        out.push_back({"tier", true, -1, s.tier});
         out.push_back({"config", true, -1, paths.env_file.string()});
     } catch (const Error& e) {
         out.push_back({"config", false, -1, e.what()});
@@ -31,6 +32,12 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
     auto t0 = std::chrono::steady_clock::now();
     auto health = probe_health(deps.http, s.url());
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (s.tier == "team") {
+        if (health) out.push_back({"daemon", true, ms, s.url()});
+        else out.push_back({"daemon", false, -1, "no healthy answer at " + s.url() + "; run 'mosaic gateway start'"});
+        for (const auto& b : probe_backends(deps, s)) out.push_back({b.name, b.ok, b.ok ? b.latency_ms : -1, b.detail});
+        return out;
+    }
     if (health) {
         out.push_back({"daemon", true, ms, s.url()});
         for (const auto& [name, b] : (*health)["backends"].items())
@@ -38,20 +45,15 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
         return out;
     }
     out.push_back({"daemon", false, -1, "no healthy answer at " + s.url() + "; run 'mosaic gateway start'"});
-    if (s.tier == "local") {
-        if (!fs::exists(paths.database)) {
-            out.push_back({"sqlite", false, -1, "'" + paths.database.string() + "' does not exist yet (created on first start)"});
-        } else {
-            try {
-                SqliteStorage db(paths.database.string());
-                for (const auto& b : db.check_backends()) out.push_back({b.name, b.ok, b.latency_ms, b.detail});
-            } catch (const Error& e) {
-                out.push_back({"sqlite", false, -1, e.what()});
-            }
-        }
+    if (!fs::exists(paths.database)) {
+        out.push_back({"sqlite", false, -1, "'" + paths.database.string() + "' does not exist yet (created on first start)"});
     } else {
-        out.push_back({"postgresql", false, -1, "team tier not built yet"});
-        out.push_back({"valkey", false, -1, "team tier not built yet"});
+        try {
+            SqliteStorage db(paths.database.string());
+            for (const auto& b : db.check_backends()) out.push_back({b.name, b.ok, b.latency_ms, b.detail});
+        } catch (const Error& e) {
+            out.push_back({"sqlite", false, -1, e.what()});
+        }
     }
     return out;
 }
@@ -59,14 +61,16 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
 nlohmann::json doctor_json(const std::vector<DoctorCheck>& checks) {
     nlohmann::json arr = nlohmann::json::array();
     bool ok = true;
+    nlohmann::json tier = nullptr;
     for (const auto& c : checks) {
+        if (c.name == "tier") tier = c.detail;
         ok = ok && c.ok;
         arr.push_back({{"name", c.name},
                        {"ok", c.ok},
                        {"latency_ms", c.latency_ms >= 0 ? nlohmann::json(c.latency_ms) : nlohmann::json(nullptr)},
                        {"detail", c.detail}});
     }
-    return {{"ok", ok}, {"checks", arr}};
+    return {{"ok", ok}, {"tier", tier}, {"checks", arr}};
 }
 
 }  // namespace mosaic::gateway

@@ -1,6 +1,8 @@
-// doctor.hpp - `mosaic gateway doctor`: each backend reachable?, with latency. Asks the
-// running daemon's /health; when it is not running, opens the local tier's database
-// directly (read-only checks, never creating it).
+// doctor.hpp - `mosaic gateway doctor`: the tier, the configuration file, the daemon, then
+// each backend: reachable?, with latency. The local tier asks the running daemon's /health
+// and, when it is not running, opens the SQLite database directly (never creating it). The
+// team tier connects to PostgreSQL and Valkey from here (one line each: host:port and the
+// redacted URL, or the error), whether the daemon runs or not.
 #pragma once
 
 #include <string>
@@ -13,13 +15,14 @@
 namespace mosaic::gateway {
 
 struct DoctorCheck {
-    std::string name;    // "config", "daemon", "sqlite", ...
+    std::string name;    // "tier", "config", "daemon", "sqlite", "postgresql", "valkey"
     bool ok = false;
     double latency_ms = -1;
     std::string detail;
 };
 
 std::vector<DoctorCheck> run_doctor(GatewayDeps& deps);
+// {"ok": every check ok, "tier": ..., "checks": [{name, ok, latency_ms, detail}]}
 nlohmann::json doctor_json(const std::vector<DoctorCheck>& checks);
 
 }  // namespace mosaic::gateway

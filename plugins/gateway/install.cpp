@@ -52,6 +52,15 @@ void prompt_settings(Ui& ui, const ConfigureInputs& explicit_inputs, GatewaySett
 
 }  // namespace
 
+void require_reachable_backends(GatewayDeps& deps, const GatewaySettings& settings) {
+    std::string failed;
+    for (const auto& b : probe_backends(deps, settings))
+        if (!b.ok) failed += (failed.empty() ? "" : "; ") + b.detail;
+    if (!failed.empty())
+        throw Error(exit_failed, "the team tier's backends must be reachable before the gateway starts (nothing was "
+                                 "written): " + failed);
+}
+
 ConfigurePlan plan_configuration(const GatewayPaths& paths, const ConfigureInputs& explicit_inputs,
                                  const EnvLookup& env, Ui* ui) {
     ConfigurePlan plan;
@@ -130,6 +139,12 @@ InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_in
     if (!admin_known) {
         if (!deps.ui.interactive()) creds = require_admin(admin);
         else if (admin.complete()) creds = require_admin(admin);
+    }
+
+    if (plan.settings.tier == "team") {
+        deps.ui.progress("checking PostgreSQL and Valkey", false);
+        require_reachable_backends(deps, plan.settings);
+        deps.ui.progress("PostgreSQL and Valkey answer", true);
     }
 
     // Step 3.

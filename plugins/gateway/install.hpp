@@ -3,7 +3,8 @@
 //   1. detect state (partial -> exit 3, naming `mosaic gateway uninstall`)
 //   2. validate every input (flags > environment > saved > defaults; interactive prompts
 //      through the host; headless admin credentials when no admin is known) - nothing is
-//      written when anything is invalid
+//      written when anything is invalid; the team tier's PostgreSQL and Valkey must both
+//      answer (exit 1 naming each unreachable backend's host:port and error, nothing written)
 //   3. stop a running daemon, write .env (0600; auth secret kept), mosaic.config.json and
 //      meta.json (0600; stored admin token dropped on reconfiguration). A complete install
 //      is reconfigured only with --force-reconfigure or an explicit value (flag or service
@@ -34,6 +35,9 @@ struct ConfigurePlan {
 // the gateway is (re)configured, asks for port, tier (and team URLs) and CORS origin.
 ConfigurePlan plan_configuration(const GatewayPaths& paths, const ConfigureInputs& explicit_inputs,
                                  const EnvLookup& env, Ui* ui);
+
+// Throws mosaic::Error(exit_failed) naming every team-tier backend that does not answer.
+void require_reachable_backends(GatewayDeps& deps, const GatewaySettings& settings);
 
 struct ConfigureOutcome {
     bool changed = false;

@@ -8,6 +8,7 @@
 #include <mosaic/support/file.hpp>
 
 #include "admin_client.hpp"
+#include "backend_url.hpp"
 #include "bootstrap.hpp"
 #include "daemon.hpp"
 #include "deps.hpp"
@@ -127,8 +128,12 @@ int GatewayPlugin::run(const std::string&, const std::vector<std::string>& args)
         "--force-reconfigure or a flag whose value differs from the saved one)");
     install_cmd->add_option("--port", port, "port on 127.0.0.1 (MOSAIC_GATEWAY_PORT, default 14242)");
     install_cmd->add_option("--tier", tier, "storage tier: local or team (MOSAIC_STORAGE_TIER, default local)");
-    install_cmd->add_option("--database-url", database_url, "team tier PostgreSQL URL (MOSAIC_DATABASE_URL)");
-    install_cmd->add_option("--valkey-url", valkey_url, "team tier Valkey URL (MOSAIC_VALKEY_URL)");
+    install_cmd->add_option("--database-url", database_url,
+                            "team tier PostgreSQL URL, postgresql://user:pass@host[:port]/db (MOSAIC_DATABASE_URL); "
+                            "must be reachable before anything is written");
+    install_cmd->add_option("--valkey-url", valkey_url,
+                            "team tier Valkey/Redis URL, redis:// or valkey://[:pass@]host[:port][/db] (MOSAIC_VALKEY_URL); "
+                            "must be reachable before anything is written");
     install_cmd->add_option("--cors-origin", cors_origin,
                             "the one origin browsers may call from (MOSAIC_CORS_ORIGIN, default http://localhost:3000)");
     install_cmd->add_flag("--force-reconfigure", in.force_reconfigure, "rewrite the configuration of a complete install");
@@ -148,7 +153,9 @@ int GatewayPlugin::run(const std::string&, const std::vector<std::string>& args)
     auto* uninstall_cmd = app.add_subcommand("uninstall", "stop the gateway and remove what install created");
     uninstall_cmd->add_flag("--keep-data", keep_data, "keep the database in <home>/gateway/data/");
     uninstall_cmd->add_flag("-y,--yes", yes, "do not ask for confirmation");
-    auto* doctor_cmd = app.add_subcommand("doctor", "check each backend: reachable?, latency");
+    auto* doctor_cmd = app.add_subcommand(
+        "doctor", "tier, config file, daemon, then each backend (sqlite; or postgresql and valkey host:port): "
+                  "reachable?, latency; exit 1 if anything is down");
     doctor_cmd->add_flag("--json", as_json, "print one JSON document");
     std::string url, email;
     auto* login_cmd = app.add_subcommand(
@@ -339,8 +346,8 @@ int GatewayPlugin::config_show(bool as_json) {
            {"bind_host", s.bind_host},
            {"tier", s.tier},
            {"cors_origin", s.cors_origin},
-           {"database_url", redact(s.database_url)},
-           {"valkey_url", redact(s.valkey_url)},
+           {"database_url", s.database_url.empty() ? json(nullptr) : json(redact_url(s.database_url))},
+           {"valkey_url", s.valkey_url.empty() ? json(nullptr) : json(redact_url(s.valkey_url))},
            {"anthropic_api_key", redact(s.anthropic_api_key)},
            {"auth_secret", redact(load_auth_secret(paths).value_or(""))},
            {"admin_email", meta.admin_email() ? json(*meta.admin_email()) : json(nullptr)},
@@ -381,6 +388,7 @@ json GatewayPlugin::call(const std::string& service, const json& input) {
             in.force_reconfigure = input["force_reconfigure"].get<bool>();
         }
         ConfigurePlan plan = plan_configuration(paths, in, d.env, nullptr);
+        if (plan.reconfigure && plan.settings.tier == "team") require_reachable_backends(d, plan.settings);
         ConfigureOutcome r = apply_configuration(d, paths, plan);
         return {{"changed", r.changed}, {"port", r.settings.port}, {"tier", r.settings.tier}, {"url", r.settings.url()}};
     }

@@ -5,6 +5,8 @@
 
 #include <mosaic/error.hpp>
 
+#include "backend_url.hpp"
+
 namespace mosaic::gateway {
 
 namespace {
@@ -17,12 +19,6 @@ bool parse_int(const std::string& s, long long& out) {
     if (s.empty()) return false;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size();
-}
-
-bool starts_with_any(const std::string& v, std::initializer_list<const char*> prefixes) {
-    for (const char* p : prefixes)
-        if (v.rfind(p, 0) == 0 && v.size() > std::char_traits<char>::length(p)) return true;
-    return false;
 }
 
 }  // namespace
@@ -52,15 +48,22 @@ std::string parse_origin(const std::string& value, const std::string& source) {
     return value;
 }
 
+// URLs may hold a password: messages quote them redacted (backend_url.hpp).
 std::string parse_database_url(const std::string& value, const std::string& source) {
-    if (!starts_with_any(value, {"postgresql://", "postgres://"}))
-        invalid("invalid database URL: expected postgresql://...", source);  // may hold a password: not quoted
+    try {
+        parse_postgres_url(value);
+    } catch (const Error& e) {
+        invalid(e.what(), source);
+    }
     return value;
 }
 
 std::string parse_valkey_url(const std::string& value, const std::string& source) {
-    if (!starts_with_any(value, {"redis://", "rediss://", "valkey://", "valkeys://"}))
-        invalid("invalid Valkey URL: expected redis://... or valkey://...", source);
+    try {
+        parse_valkey_target(value);
+    } catch (const Error& e) {
+        invalid(e.what(), source);
+    }
     return value;
 }
 

@@ -285,11 +285,4 @@ std::optional<std::int64_t> SqliteStorage::user_for_session(const std::string& s
     return s.i64(0);
 }
 
-std::unique_ptr<Storage> open_storage(const GatewaySettings& settings, const std::string& data_dir) {
-    if (settings.tier == "local") return std::make_unique<SqliteStorage>(data_dir + "/gateway.sqlite3");
-    // The team tier (PostgreSQL + Valkey) is issue 6; it implements Storage and plugs in here.
-    throw Error(exit_failed, "storage tier '" + settings.tier +
-                                 "' is not built yet: team tier not built yet; reinstall with --tier local");
-}
-
 }  // namespace mosaic::gateway

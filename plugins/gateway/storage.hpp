@@ -1,7 +1,8 @@
 // storage.hpp - everything the daemon persists, behind one interface so that a storage tier
 // is a class: `local` is SqliteStorage (embedded, one file under <home>/gateway/data/); the
-// `team` tier (PostgreSQL + Valkey, shared by several gateways) implements the same
-// interface. Implementations must be safe to call from several request threads at once.
+// `team` tier is TeamStorage (users and admin tokens in PostgreSQL, sessions and sign-in
+// failure counters in Valkey, shared by several gateways). Implementations must be safe to
+// call from several request threads at once.
 //
 // Invariants every tier keeps:
 //  - create_first_admin is atomic: of any number of concurrent calls on an empty store,
@@ -19,6 +20,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mosaic/error.hpp>
+
+#include "rate_limiter.hpp"
 #include "settings.hpp"
 
 namespace mosaic::gateway {
@@ -39,15 +43,27 @@ struct TokenRecord {
     std::optional<std::int64_t> last_used_at;
 };
 
+// A backend (database server, cache) that cannot be reached or stopped answering within its
+// timeout. The API answers 503 naming `backend`; the message never holds a secret.
+class BackendUnavailable : public Error {
+public:
+    BackendUnavailable(std::string backend, const std::string& message)
+        : Error(exit_failed, message), backend_(std::move(backend)) {}
+    const std::string& backend() const noexcept { return backend_; }
+
+private:
+    std::string backend_;
+};
+
 struct NewAdmin {
     std::string name, email, password_hash;
 };
 
 struct BackendHealth {
-    std::string name;       // "sqlite", later "postgresql", "valkey"
+    std::string name;       // "sqlite", "postgresql", "valkey"
     bool ok = false;
     double latency_ms = 0;
-    std::string detail;     // a path or an error (never a secret)
+    std::string detail;     // a path or host:port, or the error (never a secret)
 };
 
 class Storage {
@@ -77,9 +93,22 @@ public:
 
     virtual void create_session(const std::string& session_hash, std::int64_t user_id, std::int64_t expires_at) = 0;
     virtual std::optional<std::int64_t> user_for_session(const std::string& session_hash, std::int64_t now) = 0;
+
+    // The key session tokens are HMAC'd with, when the tier shares it between gateways (the
+    // team tier keeps one per database, so a session minted by one gateway is valid on all);
+    // nullopt: each gateway's own auth secret.
+    virtual std::optional<std::string> shared_session_key() { return std::nullopt; }
+    // Where the sign-in failure counters named `name` live: in memory by default (one
+    // gateway), in Valkey for the team tier (counted across gateways).
+    virtual std::unique_ptr<AttemptLimiter> attempt_limiter(const std::string& name, int max_failures,
+                                                            std::chrono::seconds window) {
+        (void)name;
+        return std::make_unique<MemoryAttemptLimiter>(max_failures, window);
+    }
 };
 
-// The storage of `settings.tier`. `data_dir` holds the local tier's database.
+// The storage of `settings.tier`. `data_dir` holds the local tier's database; the team tier
+// connects to settings.database_url (migrating it) and settings.valkey_url.
 std::unique_ptr<Storage> open_storage(const GatewaySettings& settings, const std::string& data_dir);
 
 }  // namespace mosaic::gateway

@@ -178,3 +178,124 @@ TEST_F(ApiTest, UnknownRoutesWrongMethodsAndOversizedBodiesAnswerJson) {
     EXPECT_EQ(big.status, 413);
     EXPECT_EQ(big.body["error"], "payload_too_large");
 }
+
+namespace {
+
+// The team tier as the Api sees it, with a Valkey that can go away: users in SQLite,
+// sessions and sign-in counters "in Valkey" (memory, throwing BackendUnavailable while down).
+class FlakyTeamStorage final : public gw::Storage {
+public:
+    explicit FlakyTeamStorage(const std::string& path) : inner(path) {}
+    gw::SqliteStorage inner;
+    bool valkey_up = true;
+    std::vector<std::string> limiters;
+
+    void require_valkey() const {
+        if (!valkey_up) throw gw::BackendUnavailable("valkey", "valkey at cache:6379: connection refused");
+    }
+    std::string tier() const override { return "team"; }
+    std::vector<gw::BackendHealth> check_backends() override {
+        return {{"postgresql", true, 1.5, "db:5432"},
+                {"valkey", valkey_up, 0.5, valkey_up ? "cache:6379" : "valkey at cache:6379: connection refused"}};
+    }
+    bool has_users() override { return inner.has_users(); }
+    std::optional<gw::User> create_first_admin(const gw::NewAdmin& a, const std::string& h, const std::string& l,
+                                               std::int64_t now, std::int64_t& id) override {
+        return inner.create_first_admin(a, h, l, now, id);
+    }
+    std::optional<std::pair<gw::User, std::string>> find_user_by_email(const std::string& e) override {
+        return inner.find_user_by_email(e);
+    }
+    std::optional<gw::User> find_user(std::int64_t id) override { return inner.find_user(id); }
+    std::vector<gw::User> list_users() override { return inner.list_users(); }
+    std::int64_t create_token(std::int64_t u, const std::string& l, const std::string& h, std::int64_t now) override {
+        return inner.create_token(u, l, h, now);
+    }
+    std::optional<std::int64_t> user_for_token(const std::string& h, std::int64_t now) override {
+        return inner.user_for_token(h, now);
+    }
+    std::vector<gw::TokenRecord> list_tokens() override { return inner.list_tokens(); }
+    bool delete_token(std::int64_t id) override { return inner.delete_token(id); }
+    void create_session(const std::string& h, std::int64_t u, std::int64_t exp) override {
+        require_valkey();
+        inner.create_session(h, u, exp);
+    }
+    std::optional<std::int64_t> user_for_session(const std::string& h, std::int64_t now) override {
+        require_valkey();
+        return inner.user_for_session(h, now);
+    }
+    std::optional<std::string> shared_session_key() override { return std::string(64, 's'); }
+
+    class Limiter final : public gw::AttemptLimiter {
+    public:
+        Limiter(FlakyTeamStorage& s, int max, std::chrono::seconds w) : s_(s), mem_(max, w) {}
+        std::optional<int> blocked_for(const std::string& k, std::chrono::system_clock::time_point now) override {
+            s_.require_valkey();
+            return mem_.blocked_for(k, now);
+        }
+        void record_failure(const std::string& k, std::chrono::system_clock::time_point now) override {
+            s_.require_valkey();
+            mem_.record_failure(k, now);
+        }
+        void reset(const std::string& k) override { mem_.reset(k); }
+
+    private:
+        FlakyTeamStorage& s_;
+        gw::MemoryAttemptLimiter mem_;
+    };
+    std::unique_ptr<gw::AttemptLimiter> attempt_limiter(const std::string& name, int max,
+                                                        std::chrono::seconds window) override {
+        limiters.push_back(name + ":" + std::to_string(max));
+        return std::make_unique<Limiter>(*this, max, window);
+    }
+};
+
+class TeamApiTest : public ::testing::Test {
+protected:
+    mosaic::testing::TempDir tmp;
+    FlakyTeamStorage storage{(tmp.path() / "g.sqlite3").string()};
+    mosaic::support::FakeClock clock;
+    gw::Api api{storage, clock, gw::ApiOptions{"1.0", "http://localhost:3000", std::string(64, 'a')}};
+    gw::ApiResponse req(const std::string& method, const std::string& path, const std::string& body = "") {
+        return api.handle(gw::ApiRequest{method, path, body, "127.0.0.1", {}});
+    }
+};
+
+}  // namespace
+
+TEST_F(TeamApiTest, SignInLimitersComeFromTheStorage) {
+    EXPECT_EQ(storage.limiters, (std::vector<std::string>{"email:5", "address:20"}));
+}
+
+TEST_F(TeamApiTest, HealthDegradesTo503NamingTheBackendThatIsDownAndRecovers) {
+    auto ok = req("GET", "/health");
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.body["tier"], "team");
+    EXPECT_EQ(ok.body["backends"]["postgresql"]["status"], "ok");
+    EXPECT_EQ(ok.body["backends"]["valkey"]["status"], "ok");
+    EXPECT_FALSE(ok.body.contains("unavailable"));
+
+    storage.valkey_up = false;
+    auto down = req("GET", "/health");
+    EXPECT_EQ(down.status, 503);
+    EXPECT_EQ(down.body["status"], "degraded");
+    EXPECT_EQ(down.body["unavailable"], json::array({"valkey"}));
+    EXPECT_EQ(down.body["backends"]["valkey"]["status"], "error");
+    EXPECT_EQ(down.body["backends"]["valkey"]["error"], "valkey at cache:6379: connection refused");
+    EXPECT_EQ(down.body["backends"]["postgresql"]["status"], "ok");
+
+    storage.valkey_up = true;
+    EXPECT_EQ(req("GET", "/health").status, 200);
+}
+
+TEST_F(TeamApiTest, ARequestNeedingABackendThatIsDownGets503NamingIt) {
+    ASSERT_EQ(req("POST", "/api/bootstrap/setup", R"({"name":"Ada","email":"ada@example.com","password":"securepass123"})").status, 201);
+    storage.valkey_up = false;
+    auto r = req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.body["error"], "backend_unavailable");
+    EXPECT_EQ(r.body["backend"], "valkey");
+    EXPECT_EQ(r.headers["Retry-After"], "5");
+    storage.valkey_up = true;
+    EXPECT_EQ(req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})").status, 200);
+}

@@ -193,16 +193,19 @@ TEST_F(DaemonTest, RefusesToRunWhenNotInstalled) {
     EXPECT_NE(read(tmp.path() / "out.log").find("mosaic gateway install"), std::string::npos);
 }
 
-TEST_F(DaemonTest, TeamTierFailsClearlyUntilItIsBuilt) {
+TEST_F(DaemonTest, TeamTierWithoutItsDatabaseExitsOneNamingItAndNotThePassword) {
+    int dead_port = free_port();  // nothing listens there
     gw::GatewaySettings s;
     s.port = port;
     s.tier = "team";
-    s.database_url = "postgresql://u:pw@db/m";
-    s.valkey_url = "redis://cache:6379";
+    s.database_url = "postgresql://u:topsecret@127.0.0.1:" + std::to_string(dead_port) + "/m";
+    s.valkey_url = "redis://127.0.0.1:1";
     gw::write_config(paths, s, gw::new_auth_secret());
     DaemonProcess d(home, paths.log_file);
     EXPECT_EQ(d.wait_exit(), 1);
-    EXPECT_NE(read(paths.log_file).find("team tier not built yet"), std::string::npos);
+    std::string log = read(paths.log_file);
+    EXPECT_NE(log.find("postgresql at 127.0.0.1:" + std::to_string(dead_port)), std::string::npos) << log;
+    EXPECT_EQ(log.find("topsecret"), std::string::npos) << log;
 }
 
 TEST_F(DaemonTest, ASecondDaemonCannotShareThePort) {

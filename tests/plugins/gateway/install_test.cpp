@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "gateway_test_support.hpp"
+#include "doctor.hpp"
 #include "install.hpp"
 #include "systemd.hpp"
 
@@ -38,12 +39,20 @@ protected:
         http.up = false;
         procs.on_spawn = [this] { http.up = true; };
     }
+    // The team tier's backends as the fake probe reports them; every probe is recorded.
+    std::vector<gw::BackendHealth> backends{{"postgresql", true, 1.0, "db:5432"}, {"valkey", true, 1.0, "cache:6379"}};
+    std::vector<gw::GatewaySettings> probed;
     gw::GatewayDeps deps() {
-        return gw::GatewayDeps{[this](const std::string& k) -> std::optional<std::string> {
-                                   auto it = env.find(k);
-                                   return it == env.end() ? std::nullopt : std::optional(it->second);
-                               },
-                               home, "/opt/mosaic/bin/mosaic", ui, runner, procs, http, clock, sleeper};
+        gw::GatewayDeps d{[this](const std::string& k) -> std::optional<std::string> {
+                              auto it = env.find(k);
+                              return it == env.end() ? std::nullopt : std::optional(it->second);
+                          },
+                          home, "/opt/mosaic/bin/mosaic", ui, runner, procs, http, clock, sleeper};
+        d.probe_backends = [this](const gw::GatewaySettings& s) {
+            probed.push_back(s);
+            return backends;
+        };
+        return d;
     }
     gw::InstallOutcome install(gw::ConfigureInputs in = {}) {
         auto d = deps();
@@ -288,4 +297,83 @@ TEST_F(InstallTest, StopRemovesAStalePidFileWithoutSignalling) {
     EXPECT_TRUE(r.removed_stale_pid);
     EXPECT_TRUE(procs.signals.empty());
     EXPECT_FALSE(std::filesystem::exists(paths.pid_file));
+}
+
+TEST_F(InstallTest, TeamTierChecksBothBackendsBeforeWritingAnything) {
+    env["MOSAIC_STORAGE_TIER"] = "team";
+    env["MOSAIC_DATABASE_URL"] = "postgresql://app:dbsecret@db:5432/mosaic";
+    env["MOSAIC_VALKEY_URL"] = "redis://:cachesecret@cache:6379/0";
+    auto r = install();
+    ASSERT_EQ(probed.size(), 1u);
+    EXPECT_EQ(probed[0].database_url, "postgresql://app:dbsecret@db:5432/mosaic");
+    EXPECT_EQ(r.config.settings.tier, "team");
+    auto envfile = read(paths.env_file);
+    EXPECT_NE(envfile.find("MOSAIC_STORAGE_TIER=team"), std::string::npos);
+    EXPECT_EQ(mode_of(paths.env_file), 0600u);
+    EXPECT_EQ(read(paths.config_file).find("dbsecret"), std::string::npos);
+    EXPECT_EQ(procs.spawned.size(), 1u);
+}
+
+TEST_F(InstallTest, TeamTierWithAnUnreachableBackendExitsOneNamingItAndWritesNothing) {
+    env["MOSAIC_STORAGE_TIER"] = "team";
+    env["MOSAIC_DATABASE_URL"] = "postgresql://app:dbsecret@db:5432/mosaic";
+    env["MOSAIC_VALKEY_URL"] = "redis://cache:6379";
+    backends[0] = {"postgresql", false, -1, "postgresql at db:5432: connection refused"};
+    EXPECT_EQ(install_code(), 1);
+    EXPECT_NE(last_error.find("postgresql at db:5432: connection refused"), std::string::npos) << last_error;
+    EXPECT_EQ(last_error.find("valkey"), std::string::npos) << last_error;  // it answered
+    EXPECT_NE(last_error.find("nothing was written"), std::string::npos) << last_error;
+    EXPECT_FALSE(std::filesystem::exists(paths.dir));
+    EXPECT_TRUE(procs.spawned.empty());
+}
+
+TEST_F(InstallTest, TeamTierWithBothBackendsDownNamesBoth) {
+    env["MOSAIC_STORAGE_TIER"] = "team";
+    env["MOSAIC_DATABASE_URL"] = "postgresql://db/mosaic";
+    env["MOSAIC_VALKEY_URL"] = "redis://cache";
+    backends = {{"postgresql", false, -1, "postgresql at db:5432: timeout expired"},
+                {"valkey", false, -1, "valkey at cache:6379: Connection refused"}};
+    EXPECT_EQ(install_code(), 1);
+    EXPECT_NE(last_error.find("postgresql at db:5432: timeout expired"), std::string::npos) << last_error;
+    EXPECT_NE(last_error.find("valkey at cache:6379: Connection refused"), std::string::npos) << last_error;
+    EXPECT_FALSE(std::filesystem::exists(paths.dir));
+}
+
+TEST_F(InstallTest, LocalTierProbesNoBackend) {
+    install();
+    EXPECT_TRUE(probed.empty());
+}
+
+TEST_F(InstallTest, DoctorOnTheTeamTierReportsTierConfigAndEachBackend) {
+    env["MOSAIC_STORAGE_TIER"] = "team";
+    env["MOSAIC_DATABASE_URL"] = "postgresql://db/mosaic";
+    env["MOSAIC_VALKEY_URL"] = "redis://cache";
+    install();
+    backends[1] = {"valkey", false, -1, "valkey at cache:6379: Connection refused"};
+    auto d = deps();
+    auto checks = gw::run_doctor(d);
+    std::vector<std::string> names;
+    for (const auto& c : checks) names.push_back(c.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"tier", "config", "daemon", "postgresql", "valkey"}));
+    EXPECT_EQ(checks[0].detail, "team");
+    EXPECT_TRUE(checks[2].ok);
+    EXPECT_TRUE(checks[3].ok);
+    EXPECT_EQ(checks[3].detail, "db:5432");
+    EXPECT_FALSE(checks[4].ok);
+    auto j = gw::doctor_json(checks);
+    EXPECT_EQ(j["ok"], false);
+    EXPECT_EQ(j["tier"], "team");
+    EXPECT_EQ(j["checks"][4]["detail"], "valkey at cache:6379: Connection refused");
+    EXPECT_TRUE(j["checks"][4]["latency_ms"].is_null());
+}
+
+TEST_F(InstallTest, DoctorOnTheLocalTierAsksTheDaemonAndProbesNoTeamBackend) {
+    install();
+    auto d = deps();
+    auto checks = gw::run_doctor(d);
+    auto j = gw::doctor_json(checks);
+    EXPECT_EQ(j["ok"], true) << j.dump();
+    EXPECT_EQ(j["tier"], "local");
+    EXPECT_EQ(checks.back().name, "sqlite");
+    EXPECT_TRUE(probed.empty());
 }

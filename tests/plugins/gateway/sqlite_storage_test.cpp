@@ -45,14 +45,3 @@ TEST(SqliteStorage, SecondFirstAdminIsRefused) {
     EXPECT_FALSE(s.create_first_admin({"B", "b@b.c", "h"}, "t2", "bootstrap", 1, tid));
     EXPECT_EQ(s.list_users().size(), 1u);
 }
-
-TEST(SqliteStorage, TeamTierIsNotBuiltYet) {
-    gw::GatewaySettings s;
-    s.tier = "team";
-    try {
-        gw::open_storage(s, "/nonexistent");
-        FAIL();
-    } catch (const mosaic::Error& e) {
-        EXPECT_NE(std::string(e.what()).find("team tier not built yet"), std::string::npos);
-    }
-}
