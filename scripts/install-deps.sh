@@ -11,6 +11,8 @@ packages=(
   libyaml-cpp-dev libcpp-httplib-dev libsqlite3-dev libsodium-dev libpq-dev libhiredis-dev
   # runtime tools the commands drive, and their test doubles' interpreters
   tmux procps curl
+  # servers the team-tier tests run on loopback (scripts/test-servers.sh)
+  postgresql redis-server
   # benchmarks
   hyperfine
 )

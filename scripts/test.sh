@@ -2,6 +2,9 @@
 # Installs dependencies, builds, and runs the whole test suite twice over:
 #   1. a normal build (build/), all tests with ctest -j2;
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), all tests again.
+# Throw-away PostgreSQL and Redis servers (scripts/test-servers.sh) serve the gateway's
+# team-tier tests on loopback for both passes and are stopped at the end. Those tests skip
+# loudly when the servers are missing, except under CI=true, where they fail instead.
 # Pass --quick to skip the sanitizer pass. Exit status is non-zero if anything failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +17,14 @@ for a in "$@"; do
 done
 
 "$root/scripts/install-deps.sh"
+
+echo "== test servers (PostgreSQL, Redis)"
+servers_env=$(mktemp "${TMPDIR:-/tmp}/mosaic-test-servers-XXXXXX")
+"$root/scripts/test-servers.sh" start "$servers_env"
+trap '"$root/scripts/test-servers.sh" stop "$servers_env" || true' EXIT
+# shellcheck disable=SC1090
+. "$servers_env"
+if [ "${CI:-}" = true ]; then export MOSAIC_REQUIRE_TEAM_SERVERS=1; fi
 
 echo "== build (RelWithDebInfo)"
 "$root/scripts/build.sh" "$root/build"
