@@ -45,11 +45,12 @@ public:
         if (tcgetattr(STDIN_FILENO, &saved_) == 0) {
             termios t = saved_;
             t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-            active_ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+            // TCSANOW, not TCSAFLUSH: what the user already typed must not be thrown away.
+            active_ = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
         }
     }
     ~EchoOff() {
-        if (active_) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+        if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
     }
 
 private:
@@ -67,10 +68,11 @@ std::string headless_message(const std::string& question, const std::string& hin
 Terminal::Terminal(bool assume_yes, bool stdin_tty, bool stderr_tty)
     : assume_yes_(assume_yes), stdin_tty_(stdin_tty), stderr_tty_(stderr_tty) {}
 
-PromptResult Terminal::read_line(const std::string& question, bool echo) {
+PromptResult Terminal::read_line(const std::string& question, bool echo, const std::string& prompt) {
     SigintGuard guard;
     std::optional<EchoOff> no_echo;
-    if (!echo) no_echo.emplace();
+    if (!echo) no_echo.emplace();  // before the prompt shows, so nothing typed after it echoes
+    if (!prompt.empty()) say(prompt);
     std::string text;
     while (true) {
         char c;
@@ -105,8 +107,7 @@ PromptResult Terminal::line(const std::string& question, const std::optional<std
 
 PromptResult Terminal::secret(const std::string& question, const std::string& hint) {
     if (!interactive()) return {2, headless_message(question, hint, false)};
-    say(question + ": ");
-    return read_line(question, false);
+    return read_line(question, false, question + ": ");
 }
 
 PromptResult Terminal::confirm(const std::string& question, bool default_yes, const std::string& hint, bool& answer) {

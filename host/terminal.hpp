@@ -37,7 +37,8 @@ public:
 private:
     // Reads one line from stdin (no echo when `echo` is false). Fails with 130 on SIGINT
     // and on end of input.
-    PromptResult read_line(const std::string& question, bool echo);
+    // Reads one line; `prompt` is shown after echo is turned off (secrets).
+    PromptResult read_line(const std::string& question, bool echo, const std::string& prompt = "");
 
     bool assume_yes_, stdin_tty_, stderr_tty_;
     std::string last_label_;
