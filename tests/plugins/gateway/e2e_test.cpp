@@ -25,9 +25,10 @@ protected:
 
     GatewayE2E() {
         env.use_built_plugins();
+        // The README's Docker/CI example, verbatim (plus a free port instead of 14242).
         env.env["MOSAIC_ASSUME_YES"] = "1";
-        env.env["MOSAIC_ADMIN_NAME"] = "Ada";
-        env.env["MOSAIC_ADMIN_EMAIL"] = "ada@example.com";
+        env.env["MOSAIC_ADMIN_NAME"] = "Admin";
+        env.env["MOSAIC_ADMIN_EMAIL"] = "admin@example.com";
         env.env["MOSAIC_ADMIN_PASSWORD"] = "securepass123";
         env.env["MOSAIC_GATEWAY_PORT"] = std::to_string(port);
         env.write_script("systemctl", "#!/bin/sh\necho 'Failed to connect to bus: No medium found' >&2\nexit 1\n");

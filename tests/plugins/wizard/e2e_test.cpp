@@ -328,13 +328,12 @@ TEST(WizardEndToEnd, InteractiveRerunShowsDoneSectionsAndChangesNothing) {
 
 namespace {
 
-// The README's Docker/CI example: no terminal, MOSAIC_ASSUME_YES=1 and the gateway variables.
+// The README's Docker/CI example, verbatim (the caller adds a free MOSAIC_GATEWAY_PORT).
 std::map<std::string, std::string> readme_example(std::map<std::string, std::string> env) {
     env["MOSAIC_ASSUME_YES"] = "1";
-    env["MOSAIC_STORAGE_TIER"] = "local";
     env["MOSAIC_ADMIN_NAME"] = "Admin";
     env["MOSAIC_ADMIN_EMAIL"] = "admin@example.com";
-    env["MOSAIC_ADMIN_PASSWORD"] = "change-me-now";
+    env["MOSAIC_ADMIN_PASSWORD"] = "securepass123";
     return env;
 }
 
@@ -366,7 +365,7 @@ TEST(WizardEndToEnd, HeadlessReadmeExampleLeavesAReadyMachineAndASecondRunIsANoO
     auto first = w.env.mosaic({"wizard"});
     ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
     EXPECT_TRUE(contains(first.out, "Mosaic is ready.")) << first.out;
-    EXPECT_FALSE(contains(first.out + first.err, "change-me-now"));
+    EXPECT_FALSE(contains(first.out + first.err, "securepass123"));
     json st = w.gateway_status();
     EXPECT_EQ(st.value("healthy", false), true) << st.dump();
     EXPECT_EQ(st.value("admin_exists", json()), true);
