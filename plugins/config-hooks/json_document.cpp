@@ -109,19 +109,6 @@ std::optional<std::size_t> locate_json_value(const std::string& text, const Json
     return Scanner(text).find(at, 0);
 }
 
-std::string line_column(const std::string& text, std::size_t offset) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return "line " + std::to_string(line) + " column " + std::to_string(col);
-}
-
 std::string display_path(const JsonPath& at) {
     std::string out;
     for (const auto& part : at) {

@@ -47,8 +47,8 @@ struct JsonDocument {
 // Byte offset of the value at `at` in the JSON `text` (already known to be valid), if present.
 std::optional<std::size_t> locate_json_value(const std::string& text, const JsonPath& at);
 
-// "line L column C" (1-based) of byte `offset` in `text`.
-std::string line_column(const std::string& text, std::size_t offset);
+// "line L column C" (1-based) of byte `offset` in `text`: the SDK's, used here unqualified.
+using support::line_column;
 
 // "a.b[2].c" for messages.
 std::string display_path(const JsonPath& at);

@@ -12,25 +12,9 @@
 
 #include <mosaic/error.hpp>
 
-extern char** environ;
-
 namespace mosaic::fleet {
 
 namespace {
-
-std::vector<std::string> environment_of(const support::Command& cmd) {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; cmd.inherit_env && e && *e; ++e) {
-        std::string kv = *e;
-        auto eq = kv.find('=');
-        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    for (const auto& k : cmd.unset_env) env.erase(k);
-    for (const auto& [k, v] : cmd.env) env[k] = v;
-    std::vector<std::string> out;
-    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-    return out;
-}
 
 // Everything after fork() is async-signal-safe: no allocation, no locks.
 void close_from(int first, int keep) {
@@ -65,7 +49,7 @@ long PosixDetachedSpawner::spawn(const support::Command& cmd, const std::optiona
     if (!program) throw Error(exit_failed, "cannot start '" + cmd.argv[0] + "': not found or not executable");
 
     // Everything the child needs, prepared before fork.
-    std::vector<std::string> env = environment_of(cmd);
+    std::vector<std::string> env = support::child_environment(cmd);
     std::vector<char*> envp, argv;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);

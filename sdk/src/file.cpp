@@ -26,20 +26,6 @@ void fsync_dir(const fs::path& dir) {
     ::close(fd);
 }
 
-// Turns nlohmann's byte offset into "line L column C".
-std::string position(const std::string& text, std::size_t byte) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return "line " + std::to_string(line) + " column " + std::to_string(col);
-}
-
 }  // namespace
 
 std::optional<std::string> read_file(const fs::path& path) {
@@ -118,7 +104,7 @@ std::optional<nlohmann::json> load_json_file(const fs::path& path) {
         std::string what = e.what();
         // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
         if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-        throw Error(exit_usage, "cannot parse '" + path.string() + "' " + position(*text, e.byte) + ": " + what +
+        throw Error(exit_usage, "cannot parse '" + path.string() + "' " + line_column(*text, e.byte ? e.byte - 1 : 0) + ": " + what +
                                     "; fix or remove the file");
     }
 }
@@ -255,6 +241,19 @@ std::string EnvFile::render() const {
         out += "\n";
     }
     return out;
+}
+
+std::string line_column(const std::string& text, std::size_t offset) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+    }
+    return "line " + std::to_string(line) + " column " + std::to_string(col);
 }
 
 std::string utc_stamp() {

@@ -38,6 +38,8 @@ struct Pipe {
     }
 };
 
+}  // namespace
+
 std::vector<std::string> child_environment(const Command& cmd) {
     std::map<std::string, std::string> env;
     for (char** e = environ; cmd.inherit_env && e && *e; ++e) {
@@ -52,8 +54,6 @@ std::vector<std::string> child_environment(const Command& cmd) {
     for (const auto& [k, v] : env) out.push_back(k + "=" + v);
     return out;
 }
-
-}  // namespace
 
 std::optional<std::string> find_program(const std::string& program, const std::optional<std::string>& path_env) {
     if (program.empty()) return std::nullopt;

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "error_code.hpp"
+
 #include <mosaic/error.hpp>
 #include <mosaic/support/clock.hpp>
 #include <mosaic/testing/fake_host.hpp>
@@ -18,15 +20,6 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 
 namespace {
-
-int code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const mosaic::Error& e) {
-        return e.code();
-    }
-    return 0;
-}
 
 long long unix_now(const mosaic::support::Clock& clock) {
     return std::chrono::duration_cast<seconds>(clock.now().time_since_epoch()).count();
@@ -188,10 +181,10 @@ TEST_F(SidecarFixture, EndsWhenItsRunDirIsRemoved) {
 
 TEST_F(SidecarFixture, RejectsABadNameOrPidBeforeWriting) {
     options.agent = "../evil";
-    EXPECT_EQ(code_of([&] { run_heartbeat(options, clock, sleeper, inspector); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { run_heartbeat(options, clock, sleeper, inspector); }), mosaic::exit_usage);
     options.agent = "ok";
     options.pid = 0;
-    EXPECT_EQ(code_of([&] { run_heartbeat(options, clock, sleeper, inspector); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { run_heartbeat(options, clock, sleeper, inspector); }), mosaic::exit_usage);
     EXPECT_FALSE(std::filesystem::exists(options.file.parent_path()));
 }
 

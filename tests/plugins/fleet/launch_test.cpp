@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "error_code.hpp"
+
 #include <mosaic/error.hpp>
 #include <mosaic/support/process.hpp>
 #include <mosaic/testing/fake_host.hpp>
@@ -24,15 +26,6 @@ const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\ndefaults: { wor
                       "  - { name: coder-1, runtime: codex, working_directory: /w }\n";
 
 LaunchEnv env() { return {"/opt/bin/mosaic", "/home/u", "/opt/bin:/usr/bin", std::nullopt}; }
-
-int code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const mosaic::Error& e) {
-        return e.code();
-    }
-    return 0;
-}
 
 class RecordingSpawner : public DetachedSpawner {
 public:
@@ -80,16 +73,16 @@ TEST(LaunchPlan, AgentCommandVariableReplacesYolo) {
 TEST(Launch, WithoutANameExits64) {
     mosaic::support::FakeRunner runner;
     Roster r = parse_roster(kRoster, "r");
-    EXPECT_EQ(code_of([&] { launch_agent(r, std::nullopt, env(), true, runner); }), 64);
-    EXPECT_EQ(code_of([&] { launch_agent(r, std::string(""), env(), true, runner); }), 64);
-    EXPECT_EQ(code_of([&] { launch_agent(r, std::string("ghost"), env(), true, runner); }), 64);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { launch_agent(r, std::nullopt, env(), true, runner); }), 64);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { launch_agent(r, std::string(""), env(), true, runner); }), 64);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { launch_agent(r, std::string("ghost"), env(), true, runner); }), 64);
     EXPECT_TRUE(runner.commands_ran.empty());
 }
 
 TEST(Launch, WithoutTmuxExits69) {
     mosaic::support::FakeRunner runner;
     Roster r = parse_roster(kRoster, "r");
-    EXPECT_EQ(code_of([&] { launch_agent(r, std::string("planner"), env(), false, runner); }), 69);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { launch_agent(r, std::string("planner"), env(), false, runner); }), 69);
     EXPECT_TRUE(runner.commands_ran.empty());
 }
 
@@ -190,5 +183,5 @@ TEST(StartHeartbeat, NoPaneOrAFailedSpawnIsAnErrorTheCallerCanWarnAbout) {
     mosaic::support::FakeRunner ok;
     ok.on({"tmux"}, {0, "planner\t0\t4242\tclaude\t0\t1\n", "", false});
     spawner.fail = true;
-    EXPECT_EQ(code_of([&] { start_heartbeat(r, "planner", env, ok, spawner); }), mosaic::exit_failed);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { start_heartbeat(r, "planner", env, ok, spawner); }), mosaic::exit_failed);
 }

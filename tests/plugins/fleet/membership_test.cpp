@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "error_code.hpp"
+
 #include <mosaic/error.hpp>
 #include <mosaic/support/process.hpp>
 #include <mosaic/testing/fake_host.hpp>
@@ -28,14 +30,6 @@ struct MembershipFixture : ::testing::Test {
         o.agent.name = name;
         o.agent.runtime = runtime;
         return o;
-    }
-    int code_of(const std::function<void()>& f) {
-        try {
-            f();
-        } catch (const mosaic::Error& e) {
-            return e.code();
-        }
-        return 0;
     }
 };
 
@@ -64,12 +58,12 @@ TEST_F(MembershipFixture, AddWithNoStartIssuesNoCommand) {
 }
 
 TEST_F(MembershipFixture, AddRejectsBadInputWithoutWriting) {
-    EXPECT_EQ(code_of([&] { add_agent(add("bad name", "claude"), paths, runner); }), mosaic::exit_usage);
-    EXPECT_EQ(code_of([&] { add_agent(add("a", "gemini"), paths, runner); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { add_agent(add("bad name", "claude"), paths, runner); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { add_agent(add("a", "gemini"), paths, runner); }), mosaic::exit_usage);
     EXPECT_FALSE(std::filesystem::exists(paths.roster));
     add_agent(add("a", "claude"), paths, runner);
     std::string before = read_text(paths.roster);
-    EXPECT_EQ(code_of([&] { add_agent(add("a", "pi"), paths, runner); }), mosaic::exit_refused);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { add_agent(add("a", "pi"), paths, runner); }), mosaic::exit_refused);
     EXPECT_EQ(read_text(paths.roster), before);
 }
 
@@ -81,7 +75,7 @@ TEST_F(MembershipFixture, AddAcceptsARuntimeTheRosterDeclares) {
 
 TEST_F(MembershipFixture, AddRefusesToRewriteAnInvalidRoster) {
     write_text(paths.roster, "version: 1\nagnets: []\n");
-    EXPECT_EQ(code_of([&] { add_agent(add("a", "claude"), paths, runner); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { add_agent(add("a", "claude"), paths, runner); }), mosaic::exit_usage);
     EXPECT_EQ(read_text(paths.roster), "version: 1\nagnets: []\n");
 }
 
@@ -115,5 +109,5 @@ TEST_F(MembershipFixture, RemoveWithNoStopAndUnknownAgent) {
     runner.commands_ran.clear();
     remove_agent("a", false, paths, runner);
     EXPECT_TRUE(runner.commands_ran.empty());
-    EXPECT_EQ(code_of([&] { remove_agent("a", false, paths, runner); }), mosaic::exit_usage);
+    EXPECT_EQ(mosaic::testing::error_code_of([&] { remove_agent("a", false, paths, runner); }), mosaic::exit_usage);
 }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "error_code.hpp"
+
 #include <mosaic/error.hpp>
 
 #include "settings.hpp"
@@ -7,14 +9,6 @@
 namespace gw = mosaic::gateway;
 
 namespace {
-int code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const mosaic::Error& e) {
-        return e.code();
-    }
-    return 0;
-}
 std::string message_of(const std::function<void()>& f) {
     try {
         f();
@@ -35,7 +29,7 @@ gw::EnvLookup env_of(std::map<std::string, std::string> m) {
 TEST(GatewaySettings, PortAcceptsOneTo65535AndNamesTheSource) {
     EXPECT_EQ(gw::parse_port("1", "--port"), 1);
     EXPECT_EQ(gw::parse_port("65535", "--port"), 65535);
-    for (const char* bad : {"0", "65536", "-1", "abc", "80x", ""}) EXPECT_EQ(code_of([&] { gw::parse_port(bad, "--port"); }), 2) << bad;
+    for (const char* bad : {"0", "65536", "-1", "abc", "80x", ""}) EXPECT_EQ(mosaic::testing::error_code_of([&] { gw::parse_port(bad, "--port"); }), 2) << bad;
     EXPECT_NE(message_of([] { gw::parse_port("70000", "MOSAIC_GATEWAY_PORT"); }).find("MOSAIC_GATEWAY_PORT"), std::string::npos);
     EXPECT_NE(message_of([] { gw::parse_port("70000", "MOSAIC_GATEWAY_PORT"); }).find("'70000'"), std::string::npos);
 }
@@ -43,21 +37,21 @@ TEST(GatewaySettings, PortAcceptsOneTo65535AndNamesTheSource) {
 TEST(GatewaySettings, TierIsLocalOrTeamOnly) {
     EXPECT_EQ(gw::parse_tier("local", "x"), "local");
     EXPECT_EQ(gw::parse_tier("team", "x"), "team");
-    EXPECT_EQ(code_of([] { gw::parse_tier("cloud", "--tier"); }), 2);
+    EXPECT_EQ(mosaic::testing::error_code_of([] { gw::parse_tier("cloud", "--tier"); }), 2);
 }
 
 TEST(GatewaySettings, OriginIsSchemeHostAndOptionalPortWithoutPath) {
     for (const char* ok : {"http://localhost:3000", "https://app.example.com", "http://127.0.0.1:8080", "http://[::1]:3000"})
         EXPECT_EQ(gw::parse_origin(ok, "x"), ok);
     for (const char* bad : {"localhost:3000", "http://localhost:3000/", "http://a.b/path", "ftp://x.y", "*", "http://x:99999", ""})
-        EXPECT_EQ(code_of([&] { gw::parse_origin(bad, "--cors-origin"); }), 2) << bad;
+        EXPECT_EQ(mosaic::testing::error_code_of([&] { gw::parse_origin(bad, "--cors-origin"); }), 2) << bad;
 }
 
 TEST(GatewaySettings, EmailAndPasswordRules) {
     EXPECT_EQ(gw::parse_email("a@b.c", "x"), "a@b.c");
-    for (const char* bad : {"a", "a@b", "@b.c", "a@@b.c", "a b@c.d"}) EXPECT_EQ(code_of([&] { gw::parse_email(bad, "x"); }), 2) << bad;
-    EXPECT_EQ(code_of([] { gw::check_password("1234567", "MOSAIC_ADMIN_PASSWORD"); }), 2);
-    EXPECT_EQ(code_of([] { gw::check_password("12345678", "MOSAIC_ADMIN_PASSWORD"); }), 0);
+    for (const char* bad : {"a", "a@b", "@b.c", "a@@b.c", "a b@c.d"}) EXPECT_EQ(mosaic::testing::error_code_of([&] { gw::parse_email(bad, "x"); }), 2) << bad;
+    EXPECT_EQ(mosaic::testing::error_code_of([] { gw::check_password("1234567", "MOSAIC_ADMIN_PASSWORD"); }), 2);
+    EXPECT_EQ(mosaic::testing::error_code_of([] { gw::check_password("12345678", "MOSAIC_ADMIN_PASSWORD"); }), 0);
 }
 
 TEST(GatewaySettings, ShortPasswordErrorNeverQuotesThePassword) {

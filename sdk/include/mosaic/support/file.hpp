@@ -67,6 +67,9 @@ struct EnvFile {
     std::string render() const;  // bare `KEY=` for empty values; quotes values needing them
 };
 
+// "line L column C" of the 0-based byte `offset` in `text`, for parse errors.
+std::string line_column(const std::string& text, std::size_t offset);
+
 // Current UTC time as "20261126T154700Z" (backup-file stamps).
 std::string utc_stamp();
 

@@ -63,6 +63,10 @@ private:
     std::vector<Rule> rules_;
 };
 
+// The environment a child of `cmd` gets ("KEY=VALUE" strings): the inherited one (unless
+// inherit_env is false) minus unset_env plus env.
+std::vector<std::string> child_environment(const Command& cmd);
+
 // Finds `program` on PATH (or the given search path); std::nullopt when absent.
 std::optional<std::string> find_program(const std::string& program,
                                         const std::optional<std::string>& path_env = std::nullopt);
