@@ -1,3 +1,4 @@
+#include <memory>
 #include <vector>  // before boost/dll (Boost 1.74)
 
 #include "loader.hpp"
@@ -63,20 +64,28 @@ manifest::Manifest describe(const mosaic_plugin_v1& d, const std::string& librar
     return m;
 }
 
+namespace {
+// Handles of every library opened, kept until exit. RTLD_NODELETE keeps each library mapped
+// even past its handle, so descriptor strings and code stay valid whatever a plugin left
+// behind (threads, atexit handlers, pointers handed out).
+std::vector<std::unique_ptr<boost::dll::shared_library>>& opened_libraries() {
+    static std::vector<std::unique_ptr<boost::dll::shared_library>> libraries;
+    return libraries;
+}
+}  // namespace
+
 LoadResult load_plugin(const std::string& library, const manifest::Manifest& expected) {
     namespace dll = boost::dll;
     LoadResult r;
-    // Never unloaded (and RTLD_NODELETE besides): descriptor strings and code stay valid
-    // until exit, whatever a plugin left behind.
-    auto* lib = new dll::shared_library();
+    auto owned = std::make_unique<dll::shared_library>();
     std::error_code ec;
-    lib->load(library, static_cast<dll::load_mode::type>(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), ec);
+    owned->load(library, static_cast<dll::load_mode::type>(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), ec);
     if (ec) {
         const char* why = ::dlerror();
         r.error = "cannot load '" + library + "': " + (why ? why : ec.message());
-        delete lib;
         return r;
     }
+    dll::shared_library* lib = opened_libraries().emplace_back(std::move(owned)).get();
     if (!lib->has(MOSAIC_PLUGIN_QUERY_SYMBOL)) {
         r.error = "'" + library + "' is not a mosaic plugin: it does not export '" MOSAIC_PLUGIN_QUERY_SYMBOL "'";
         return r;
