@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <mosaic/error.hpp>
 
@@ -85,15 +87,21 @@ HttpServer::HttpServer(Api& api, ServerOptions options, LogSink log)
     s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     s.set_payload_max_length(impl_->opt.max_body_bytes);
     s.set_keep_alive_timeout(2);
+    // Debian's httplib closes a connection after 5 requests; keep clients' connections.
+    s.set_keep_alive_max_count(1000);
     s.set_read_timeout(10, 0);
     s.set_write_timeout(10, 0);
 
     Impl* impl = impl_.get();
     // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second
     // gateway bind the same port silently. The fd is kept to widen the listen backlog.
+    // TCP_NODELAY (inherited by accepted sockets on Linux): httplib writes headers and body
+    // separately, and Nagle + delayed ACK would hold every body ~40 ms (bench/gateway).
+    s.set_tcp_nodelay(true);
     s.set_socket_options([impl](int sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
         impl->listen_fd = sock;
     });
     s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {

@@ -53,7 +53,7 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 0;  // 0: any free port (see HttpServer::port())
     std::size_t max_body_bytes = default_max_body_bytes;
-    int threads = 8;
+    int threads = 64;  // httplib serves a kept-alive connection on one thread until it idles
 };
 
 class HttpServer {
