@@ -15,6 +15,8 @@ packages=(
   postgresql redis-server
   # benchmarks
   hyperfine
+  # Debian packages and their tests (scripts/package.sh, tests/packaging/)
+  dpkg-dev help2man lintian abigail-tools python3
 )
 
 missing=()
