@@ -51,6 +51,14 @@ Session::~Session() {
     if (runtime_) runtime_->shutdown_all();
 }
 
+// Where keep_discovery_until_exit() leaves the discovery result (external: the store stays).
+const Discovery* discovery_kept_until_exit = nullptr;
+
+void Session::keep_discovery_until_exit() {
+    runtime_.reset();  // plugins shut down first, as in ~Session(): they point into discovery_
+    discovery_kept_until_exit = discovery_.release();
+}
+
 void Session::error(const std::string& message) {
     std::fflush(stdout);
     std::fprintf(stderr, "mosaic: error: %s\n", message.c_str());
@@ -84,7 +92,7 @@ const Discovery& Session::discovery() {
         if (in.setuid) rules.debug("set-uid process: MOSAIC_PLUGIN_PATH, XDG_DATA_HOME and MOSAIC_PLUGIN_SYSTEM_PATH ignored");
         for (const auto& name : rules.disabled) rules.debug("'" + name + "' disabled by MOSAIC_PLUGINS_DISABLE");
     }
-    discovery_ = discover(search_path(in), rules);
+    discovery_ = std::make_unique<Discovery>(discover(search_path(in), rules));
     return *discovery_;
 }
 
@@ -153,6 +161,7 @@ int run_mosaic(int argc, char** argv) {
     } else {
         rc = dispatch(session, words);
     }
+    session.keep_discovery_until_exit();
     std::fflush(stdout);
     return rc;
 }

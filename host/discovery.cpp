@@ -4,9 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <string_view>
 #include <unistd.h>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "loader.hpp"
 #include "manifest_index.hpp"
@@ -101,28 +104,63 @@ std::size_t Discovery::unusable_count() const {
 
 namespace {
 
-// Manifest files of one directory, sorted so that the order does not depend on the
-// filesystem. Never throws: an unreadable directory yields what could be read.
-std::vector<std::string> manifests_in(const fs::path& dir, std::string& problem) {
-    // opendir/readdir: std::filesystem::directory_iterator builds a path per entry, which
-    // shows at start-up with hundreds of plugins.
+// What one directory holds, read once. Never throws: an unreadable directory yields what
+// could be read.
+struct DirListing {
+    std::vector<std::string> manifests;  // manifest file names, sorted so that the order
+                                         // does not depend on the filesystem
+    std::string others;                  // every other regular file's name, each ending in '/'
+    std::unordered_set<std::string_view> regular;  // views into `others`
+    int fd = -1;                         // the directory, open while it is looked at
+
+    DirListing() = default;
+    DirListing(const DirListing&) = delete;
+    DirListing& operator=(const DirListing&) = delete;
+    ~DirListing() {
+        if (fd >= 0) ::close(fd);
+    }
+
+    // Whether `name` exists in the directory, following symlinks like access(F_OK): a regular
+    // file seen in the listing needs no system call, anything else (a symlink, a filesystem
+    // that reports no type) is asked.
+    bool exists(const std::string& name) const {
+        return regular.count(name) != 0 || (fd >= 0 && ::faccessat(fd, name.c_str(), F_OK, 0) == 0);
+    }
+};
+
+// opendir/readdir: std::filesystem::directory_iterator builds a path per entry, which
+// shows at start-up with hundreds of plugins. Lookups relative to the directory's descriptor
+// resolve one path component instead of the whole path.
+void list_dir(const fs::path& dir, DirListing& out, std::string& problem) {
     static const std::string_view suffix = manifest::suffix;
-    std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
+    out.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = out.fd >= 0 ? ::dup(out.fd) : -1;  // fdopendir takes ownership of its descriptor
+    DIR* d = fd >= 0 ? ::fdopendir(fd) : nullptr;
     if (d == nullptr) {
         problem = std::strerror(errno);
-        return out;
+        if (fd >= 0) ::close(fd);
+        return;
     }
     errno = 0;
     while (const dirent* ent = ::readdir(d)) {
         std::string_view name = ent->d_name;
-        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) out.emplace_back(name);
+        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+            out.manifests.emplace_back(name);
+        } else if (ent->d_type == DT_REG) {
+            out.others += name;
+            out.others += '/';  // the one character no file name holds
+        }
         errno = 0;
     }
     if (errno != 0) problem = std::strerror(errno);
     ::closedir(d);
-    std::sort(out.begin(), out.end());
-    return out;
+    std::sort(out.manifests.begin(), out.manifests.end());
+    std::string_view rest = out.others;  // views only once `others` stops growing
+    out.regular.reserve(static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '/')));
+    for (auto slash = rest.find('/'); slash != std::string_view::npos; slash = rest.find('/')) {
+        out.regular.insert(rest.substr(0, slash));
+        rest.remove_prefix(slash + 1);
+    }
 }
 
 }  // namespace
@@ -156,22 +194,26 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
         d.dirs.push_back({canon, c.origin});
     }
 
-    std::map<std::string, std::size_t> winner;  // plugin name -> index of the first match
+    std::unordered_map<std::string, std::size_t> winner;  // plugin name -> index of the first match
     for (const auto& dir : d.dirs) {
         std::string problem;
-        auto files = manifests_in(dir.path, problem);
+        DirListing listing;
+        list_dir(dir.path, listing, problem);
         if (!problem.empty()) debug("cannot read all of '" + dir.path.string() + "': " + problem);
         const std::string dir_str = dir.path.string();
-        ManifestIndex index(rules.index_dir, dir_str);
-        for (const auto& fname : files) {
+        ManifestIndex index(rules.index_dir, dir_str, listing.fd);
+        d.plugins.reserve(d.plugins.size() + listing.manifests.size());
+        for (const auto& fname : listing.manifests) {
             PluginEntry e;
-            e.manifest_path = dir_str + "/" + fname;
+            e.manifest_path.reserve(dir_str.size() + 1 + fname.size());
+            e.manifest_path.append(dir_str).append(1, '/').append(fname);
             e.name = fname.substr(0, fname.size() - std::string_view(manifest::suffix).size());
             auto parsed = index.get(fname);
             if (auto* m = std::get_if<manifest::Manifest>(&parsed)) {
                 e.manifest = std::move(*m);
                 e.name = e.manifest->name;
-                e.library_path = dir_str + "/" + e.manifest->library;
+                e.library_path.reserve(dir_str.size() + 1 + e.manifest->library.size());
+                e.library_path.append(dir_str).append(1, '/').append(e.manifest->library);
             } else {
                 e.status = PluginStatus::invalid_manifest;
                 e.detail = std::move(std::get<std::string>(parsed));
@@ -186,7 +228,7 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
                 e.detail = "shadowed by '" + d.plugins[w->second].manifest_path + "'";
             } else {
                 winner[e.name] = d.plugins.size();
-                if (::access(e.library_path.c_str(), F_OK) != 0) {
+                if (!listing.exists(e.manifest->library)) {
                     e.status = PluginStatus::missing_library;
                     e.detail = "library '" + e.library_path + "' does not exist";
                 } else if (!abi_compatible(rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,

@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "manifest.hpp"
@@ -65,7 +66,7 @@ struct Discovery {
     std::vector<SearchDir> dirs;       // searched: existing, canonical, unique, in order
     std::vector<PluginEntry> plugins;  // every manifest found, in search order
     std::map<std::string, std::size_t> commands;  // command -> index of its (usable) plugin
-    std::map<std::string, std::size_t> services;  // service -> index of its (usable) plugin
+    std::unordered_map<std::string, std::size_t> services;  // service -> index of its (usable) plugin
 
     const PluginEntry* for_command(const std::string& name) const;
     const PluginEntry* for_service(const std::string& name) const;

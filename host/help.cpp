@@ -2,6 +2,8 @@
 // opened to list commands.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <string_view>
 
 #include <mosaic/plugin_abi.h>
 
@@ -42,20 +44,37 @@ std::string version_line() {
 }
 
 std::string help_text(const Discovery& d) {
-    std::vector<std::pair<std::string, std::string>> rows;
-    for (const auto& b : builtin_commands()) rows.emplace_back(b.name, b.summary);
+    // Views into the built-in table and the manifests; one output string, reserved once.
+    // Both lists are sorted already (the built-in table by a test, d.commands as a map): merge.
+    using Row = std::pair<std::string_view, std::string_view>;
+    std::vector<Row> builtins, plugins;
+    builtins.reserve(builtin_commands().size());
+    plugins.reserve(d.commands.size());
+    for (const auto& b : builtin_commands()) builtins.emplace_back(b.name, b.summary);
     for (const auto& [name, index] : d.commands) {
         const auto& cmds = d.plugins[index].manifest->commands;
         auto it = std::find_if(cmds.begin(), cmds.end(), [&](const auto& c) { return c.name == name; });
-        rows.emplace_back(name, it->summary);
+        plugins.emplace_back(name, it->summary);
     }
-    std::sort(rows.begin(), rows.end());
-    std::size_t width = 0;
-    for (const auto& r : rows) width = std::max(width, r.first.size());
+    std::vector<Row> rows(builtins.size() + plugins.size());
+    std::merge(builtins.begin(), builtins.end(), plugins.begin(), plugins.end(), rows.begin());
+    std::size_t width = 0, size = 0;
+    for (const auto& r : rows) {
+        width = std::max(width, r.first.size());
+        size += r.second.size();
+    }
 
-    std::string out = usage_text;
+    std::string out;
+    out.reserve(std::strlen(usage_text) + std::strlen(footer_text) + 128 + size + rows.size() * (width + 5));
+    out += usage_text;
     out += "\ncommands:\n";
-    for (const auto& [name, summary] : rows) out += "  " + name + std::string(width - name.size() + 2, ' ') + summary + "\n";
+    for (const auto& [name, summary] : rows) {
+        out += "  ";
+        out += name;
+        out.append(width - name.size() + 2, ' ');
+        out += summary;
+        out += '\n';
+    }
     out += footer_text;
     if (std::size_t n = d.unusable_count())
         out += "\n" + std::to_string(n) + (n == 1 ? " plugin" : " plugins") +

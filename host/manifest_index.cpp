@@ -1,5 +1,6 @@
 #include "manifest_index.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -19,16 +20,21 @@ uint64_t fnv1a(std::string_view s) {
     return h;
 }
 
+// Reads straight into `text` (no bounce buffer: a large one on the stack costs page faults).
 bool slurp(const std::string& path, std::string& text) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+    std::size_t size = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+    std::size_t used = 0;
+    ssize_t n = 0;
+    do {
+        if (used == text.size()) text.resize(std::max(used * 2, size + 1));  // +1: see EOF at once
+        n = ::read(fd, text.data() + used, text.size() - used);
+        if (n > 0) used += static_cast<std::size_t>(n);
+    } while (n > 0 || (n < 0 && errno == EINTR));
     ::close(fd);
+    text.resize(used);
     return n == 0;
 }
 
@@ -58,7 +64,7 @@ public:
         std::string_view raw;
         if (!next(raw)) return false;
         if (raw.find('\\') == std::string_view::npos) {
-            out.assign(raw);
+            out = std::string(raw);  // one exact allocation; assign() would grow the SSO buffer
             return true;
         }
         out.clear();
@@ -87,16 +93,19 @@ private:
     bool done_ = false;
 };
 
-std::optional<ManifestKey> key_of(const std::string& p) {
+// Relative to `dir_fd` when there is one: no path to build, one component to resolve.
+std::optional<ManifestKey> key_of(int dir_fd, const std::string& file_name, const std::string& path) {
     struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+    int rc = dir_fd >= 0 ? ::fstatat(dir_fd, file_name.c_str(), &st, 0) : ::stat(path.c_str(), &st);
+    if (rc != 0) return std::nullopt;
     return ManifestKey{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
                        static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 }  // namespace
 
-ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir) : plugin_dir_(plugin_dir) {
+ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd)
+    : plugin_dir_(plugin_dir), dir_fd_(dir_fd) {
     if (index_dir.empty()) return;
     char name[32];
     std::snprintf(name, sizeof name, "/%016llx.idx", static_cast<unsigned long long>(fnv1a(plugin_dir)));
@@ -107,32 +116,43 @@ ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& pl
     std::string header = std::string(magic) + plugin_dir + "\n";
     if (t.substr(0, header.size()) != header) return;
     t.remove_prefix(header.size());
-    std::map<std::string_view, Parsed, std::less<>> records;
+    std::vector<Parsed> records;
     while (!t.empty()) {
         auto nl = t.find('\n');
         if (nl == std::string_view::npos) return;  // truncated: ignore the whole index
         auto rec = parse_record(t.substr(0, nl));
-        if (!rec) return;
-        records[rec->file] = *rec;
+        // Out of order or repeated: not an index this code wrote; ignore the whole of it.
+        if (!rec || (!records.empty() && !(records.back().file < rec->file))) return;
+        records.push_back(*rec);
         t.remove_prefix(nl + 1);
     }
     old_ = std::move(records);
 }
 
+const ManifestIndex::Parsed* ManifestIndex::find_old(std::string_view file_name) {
+    if (cursor_ < old_.size() && old_[cursor_].file == file_name) return &old_[cursor_++];
+    auto it = std::lower_bound(old_.begin(), old_.end(), file_name,
+                               [](const Parsed& p, std::string_view f) { return p.file < f; });
+    if (it == old_.end() || it->file != file_name) return nullptr;
+    cursor_ = static_cast<std::size_t>(it - old_.begin()) + 1;
+    return &*it;
+}
+
 ManifestOrError ManifestIndex::get(const std::string& file_name) {
-    std::string path = plugin_dir_ + "/" + file_name;
-    auto key = key_of(path);
+    std::string path = dir_fd_ >= 0 ? std::string() : plugin_dir_ + "/" + file_name;
+    auto key = key_of(dir_fd_, file_name, path);
     if (key && !file_.empty()) {
-        if (auto it = old_.find(file_name); it != old_.end() && it->second.key == *key) {
-            if (auto value = decode_value(it->second.value)) {
+        if (const Parsed* old = find_old(file_name); old != nullptr && old->key == *key) {
+            if (auto value = decode_value(old->value)) {
                 ++hits_;
                 // The whole line, from the file name to the end of the value.
-                const char* begin = it->second.file.data();
-                keep_.emplace_back(begin, static_cast<std::size_t>(it->second.value.data() + it->second.value.size() - begin));
+                const char* begin = old->file.data();
+                keep_.emplace_back(begin, static_cast<std::size_t>(old->value.data() + old->value.size() - begin));
                 return std::move(*value);
             }
         }
     }
+    if (path.empty()) path = plugin_dir_ + "/" + file_name;
     ++misses_;
     ManifestOrError result;
     try {
@@ -141,7 +161,7 @@ ManifestOrError ManifestIndex::get(const std::string& file_name) {
         result = std::string(e.what());
     }
     // Only a file that stayed put while we read it is worth remembering.
-    if (key && !file_.empty() && key == key_of(path)) {
+    if (key && !file_.empty() && key == key_of(dir_fd_, file_name, path)) {
         owned_.push_back(encode_record(file_name, *key, result));  // a deque: views stay valid
         keep_.push_back(owned_.back());
     }
@@ -150,8 +170,17 @@ ManifestOrError ManifestIndex::get(const std::string& file_name) {
 
 void ManifestIndex::save() {
     if (file_.empty() || (misses_ == 0 && keep_.size() == old_.size())) return;
-    std::string text = std::string(magic) + plugin_dir_ + "\n";
+    // Sorted by file name, as the constructor requires; a name repeated keeps its last record.
+    auto name_of = [](std::string_view r) { return r.substr(0, r.find('\t')); };
+    std::stable_sort(keep_.begin(), keep_.end(),
+                     [&](std::string_view a, std::string_view b) { return name_of(a) < name_of(b); });
+    std::vector<std::string_view> records;
     for (auto r : keep_) {
+        if (!records.empty() && name_of(records.back()) == name_of(r)) records.back() = r;
+        else records.push_back(r);
+    }
+    std::string text = std::string(magic) + plugin_dir_ + "\n";
+    for (auto r : records) {
         text += r;
         text += '\n';
     }

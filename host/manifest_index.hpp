@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,8 +35,9 @@ using ManifestOrError = std::variant<manifest::Manifest, std::string>;
 
 class ManifestIndex {
 public:
-    // `index_dir` empty: no caching at all. `plugin_dir` is canonical.
-    ManifestIndex(const std::string& index_dir, const std::string& plugin_dir);
+    // `index_dir` empty: no caching at all. `plugin_dir` is canonical. `dir_fd`, when not -1,
+    // is an open descriptor of `plugin_dir`: manifests are then stat'ed relative to it.
+    ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd = -1);
 
     // The manifest `file_name` of the plugin directory: from the index when its key still
     // matches, else parsed (and remembered).
@@ -62,8 +62,12 @@ public:
     static std::optional<ManifestOrError> decode_value(std::string_view value);
 
 private:
+    const Parsed* find_old(std::string_view file_name);
+
     std::string plugin_dir_, file_, text_;
-    std::map<std::string_view, Parsed, std::less<>> old_;
+    int dir_fd_ = -1;
+    std::vector<Parsed> old_;  // sorted by file name (the index is written in that order)
+    std::size_t cursor_ = 0;   // discovery asks in sorted order: the next record usually matches
     std::vector<std::string_view> keep_;  // records to write back: views into text_ or owned_
     std::deque<std::string> owned_;
     std::size_t hits_ = 0, misses_ = 0;

@@ -153,6 +153,22 @@ TEST(PluginDiscovery, ReportsMissingLibraryAndIncompatibleAbi) {
     EXPECT_EQ(d.unusable_count(), 3u);
 }
 
+TEST(PluginDiscovery, LibraryBehindASymlinkCountsOnlyWhenTheLinkResolves) {
+    TempTree t;
+    auto a = t.dir("a"), store = t.dir("store");
+    TempTree::plugin(a, "linked", {"linked"}, 1, 0, false);
+    TempTree::plugin(a, "dangling", {"dangling"}, 1, 0, false);
+    TempTree::plugin(a, "subdir", {"subdir"}, 1, 0, false);
+    TempTree::write(store / "linked.so", "not really a library");
+    std::filesystem::create_symlink(store / "linked.so", a / "linked.so");
+    std::filesystem::create_symlink(store / "gone.so", a / "dangling.so");
+    std::filesystem::create_directory(a / "subdir.so");  // exists, as access(F_OK) would say
+    auto d = discover({{a, "x"}}, rules());
+    EXPECT_EQ(only(d, "linked").status, PluginStatus::ok);
+    EXPECT_EQ(only(d, "dangling").status, PluginStatus::missing_library);
+    EXPECT_EQ(only(d, "subdir").status, PluginStatus::ok);
+}
+
 TEST(PluginDiscovery, DisabledPluginsAreSkippedAndShadowNothing) {
     TempTree t;
     auto a = t.dir("a"), b = t.dir("b");

@@ -133,6 +133,46 @@ TEST(ManifestIndex, CorruptIndexIsIgnoredAndRewritten) {
     EXPECT_NE(index_line(log).find("1 cached, 0 parsed"), std::string::npos) << "rewritten after the corrupt one";
 }
 
+TEST(ManifestIndex, RecordsAreKeptSortedAndAnUnsortedIndexIsRewritten) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    for (const char* name : {"delta", "alpha", "charlie", "bravo"}) TempTree::plugin(dir, name, {name});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    std::filesystem::path file;
+    for (const auto& f : std::filesystem::directory_iterator(t.root / "cache")) file = f.path();
+    std::ifstream in(file);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    ASSERT_EQ(lines.size(), 6u);  // magic, directory, 4 records
+    for (std::size_t i = 3; i < lines.size(); ++i) EXPECT_LT(lines[i - 1], lines[i]) << "record " << i;
+
+    // Swap two records: a valid record order is part of the format, so the index is ignored.
+    std::swap(lines[2], lines[5]);
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    TempTree::write(file, text);
+    std::vector<std::string> log;
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
+    EXPECT_EQ(d.plugins.size(), 4u);
+    EXPECT_NE(index_line(log).find("0 cached, 4 parsed"), std::string::npos) << index_line(log);
+    log.clear();
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
+    EXPECT_NE(index_line(log).find("4 cached, 0 parsed"), std::string::npos) << index_line(log);
+}
+
+TEST(ManifestIndex, LookupsOutOfOrderStillHit) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    for (const char* name : {"alpha", "bravo", "charlie"}) TempTree::plugin(dir, name, {name});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    auto canon = std::filesystem::canonical(dir).string();
+    ManifestIndex index((t.root / "cache").string(), canon);
+    for (const char* f : {"charlie.plugin.json", "alpha.plugin.json", "bravo.plugin.json", "alpha.plugin.json"})
+        EXPECT_TRUE(std::holds_alternative<mosaic::manifest::Manifest>(index.get(f))) << f;
+    EXPECT_EQ(index.hits(), 4u);
+    EXPECT_EQ(index.misses(), 0u);
+}
+
 TEST(ManifestIndex, UnwritableIndexLocationOnlyCostsTheParse) {
     TempTree t;
     auto dir = t.dir("plugins");
