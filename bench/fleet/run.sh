@@ -34,14 +34,33 @@ run() {
       MOSAIC_PLUGIN_SYSTEM_PATH="$build/lib/mosaic/plugins" "$build/bin/mosaic" fleet status --json
 }
 run | grep -c '"name": "agent-' | { read n; [ "$n" = 50 ] || { echo "expected 50 agents, got $n" >&2; exit 1; }; }
-times=""
+# Baseline, measured in the same run and interleaved with the real runs: the external work
+# `status` cannot avoid, done by a shell script (one fake `systemctl --user show` of the 51
+# units, then 51 `tmux -L <socket> has-session`), plus one `mosaic --version` for the host's
+# own start-up.
+units=$(i=1; while [ $i -le 50 ]; do printf 'mosaic-agent@agent-%d.service ' $i; i=$((i+1)); done)
+baseline() {
+  "$tmp/bin/systemctl" --user show --property=Id,LoadState,ActiveState,SubState,UnitFileState,MainPID -- \
+    mosaic-tmux-holder.service $units >/dev/null
+  j=0
+  while [ $j -le 50 ]; do tmux -L "mosaic-bench-$$" has-session -t "agent-$j" 2>/dev/null || true; j=$((j+1)); done
+  env -i HOME="$tmp/home" MOSAIC_PLUGIN_SYSTEM_PATH="$build/lib/mosaic/plugins" "$build/bin/mosaic" --version >/dev/null
+}
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+: > "$tmp/status.us"; : > "$tmp/baseline.us"
 i=0
 while [ $i -lt "$runs" ]; do
-  t0=$(date +%s%N); run >/dev/null; t1=$(date +%s%N)
-  times="$times $(( (t1 - t0) / 1000 ))"
+  t0=$(now_us); run >/dev/null; t1=$(now_us); baseline; t2=$(now_us)
+  echo $((t1 - t0)) >> "$tmp/status.us"; echo $((t2 - t1)) >> "$tmp/baseline.us"
   i=$((i+1))
 done
-echo "$times" | tr ' ' '\n' | grep . | sort -n | awk -v runs="$runs" '
-  { v[NR] = $1; s += $1 }
-  END { printf "mosaic fleet status --json, 50 agents, fake systemctl: runs=%d median=%.1f ms min=%.1f ms max=%.1f ms mean=%.1f ms\n",
-        runs, v[int((NR+1)/2)]/1000, v[1]/1000, v[NR]/1000, s/NR/1000 }'
+summary() {
+  sort -n "$2" | awk -v label="$1" '{ v[NR] = $1; s += $1 }
+    END { printf "%s: runs=%d median=%.1f ms min=%.1f ms max=%.1f ms mean=%.1f ms\n",
+          label, NR, v[int((NR+1)/2)]/1000, v[1]/1000, v[NR]/1000, s/NR/1000 }'
+}
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR+1)/2)] }'; }
+summary "baseline (sh: systemctl show + 51 tmux has-session + mosaic --version)" "$tmp/baseline.us"
+summary "mosaic fleet status --json, 50 agents, fake systemctl" "$tmp/status.us"
+awk -v a="$(median "$tmp/status.us")" -v b="$(median "$tmp/baseline.us")" \
+  'BEGIN { printf "ratio status/baseline (median): %.2fx\n", a / b }'

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Gateway HTTP benchmark (not a test). Usage: bench/gateway/run.sh [build-dir]   (default: build)
+#
+# Requests per second and p99 latency of GET /health and GET /api/bootstrap/status, measured
+# with wrk on loopback against
+#   mosaic   `mosaic gateway run`, installed headless (local tier) in a temporary home, and
+#   fastify  a minimal Fastify server (fastify/server.js) answering the same JSON documents
+# in the same run, with the same wrk settings. Both servers run for the whole benchmark but are
+# loaded one at a time; rounds alternate which server goes first. Reports per-round figures,
+# the median over rounds and the ratio mosaic/fastify.
+#
+# Knobs (environment): THREADS=2 CONNECTIONS=32 DURATION=10 (s) WARMUP=3 (s) ROUNDS=3
+# Needs: wrk (apt-get install wrk), curl, node >= 20, npm (only if fastify/node_modules is
+# missing: it runs `npm ci` there), the built mosaic binary and plugins in build-dir.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+threads=${THREADS:-2}
+connections=${CONNECTIONS:-32}
+duration=${DURATION:-10}
+warmup=${WARMUP:-3}
+rounds=${ROUNDS:-3}
+routes=(/health /api/bootstrap/status)
+
+for tool in wrk curl node; do
+  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' not found (wrk: apt-get install wrk)" >&2; exit 1; }
+done
+[ -x "$build/bin/mosaic" ] || { echo "run.sh: no $build/bin/mosaic; build first" >&2; exit 1; }
+if [ ! -d "$here/fastify/node_modules/fastify" ]; then
+  (cd "$here/fastify" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+# ---------------------------------------------------------------- temp world and cleanup
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-gateway-bench.XXXXXX")
+home=$tmp/home
+mosaic_home=$home/.config/mosaic
+mkdir -p "$tmp/bin" "$home" "$tmp/run"
+chmod 700 "$tmp/run"
+# No user manager: `gateway install` falls back to a detached process with gateway.pid.
+printf '#!/bin/sh\necho "Failed to connect to bus: No medium found" >&2\nexit 1\n' > "$tmp/bin/systemctl"
+chmod 755 "$tmp/bin/systemctl"
+
+mosaic_started=0
+fastify_pid=
+
+# mosaic [VAR=value...] -- args...: the built binary in the private world, nothing inherited.
+mosaic() {
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  env -i HOME="$home" MOSAIC_HOME="$mosaic_home" PATH="$tmp/bin:/usr/bin:/bin" \
+      XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
+      XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$tmp/run" \
+      MOSAIC_PLUGIN_SYSTEM_PATH="$build/lib/mosaic/plugins" "${vars[@]}" "$build/bin/mosaic" "$@"
+}
+
+cleanup() {
+  set +e
+  if [ "$mosaic_started" = 1 ]; then
+    local pid
+    pid=$(cat "$mosaic_home/gateway/gateway.pid" 2>/dev/null)
+    mosaic -- gateway stop >/dev/null 2>&1 \
+      || echo "run.sh: 'mosaic gateway stop' failed" >&2
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  fi
+  if [ -n "$fastify_pid" ] && kill -0 "$fastify_pid" 2>/dev/null; then
+    kill -TERM "$fastify_pid"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$fastify_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$fastify_pid" 2>/dev/null && kill -KILL "$fastify_pid"
+    wait "$fastify_pid" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# A loopback port that was free a moment ago (the kernel picks it). Never 14242.
+free_port() {
+  local p=14242
+  while [ "$p" = 14242 ]; do
+    p=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  done
+  echo "$p"
+}
+
+# ---------------------------------------------------------------- start both servers
+mosaic_port=$(free_port)
+mosaic_started=1
+if ! mosaic MOSAIC_ASSUME_YES=1 MOSAIC_GATEWAY_PORT="$mosaic_port" MOSAIC_ADMIN_NAME=Bench \
+     MOSAIC_ADMIN_EMAIL=bench@example.com MOSAIC_ADMIN_PASSWORD=bench-password-123 \
+     -- gateway install >"$tmp/install.log" 2>&1; then
+  echo "run.sh: mosaic gateway install failed:" >&2; cat "$tmp/install.log" >&2; exit 1
+fi
+mosaic_url=http://127.0.0.1:$mosaic_port
+
+# The documents Fastify will answer: exactly what the daemon answers now.
+curl -fsS "$mosaic_url/health" > "$tmp/health.json"
+curl -fsS "$mosaic_url/api/bootstrap/status" > "$tmp/bootstrap-status.json"
+
+(cd "$here/fastify" && exec env HEALTH_JSON="$tmp/health.json" BOOTSTRAP_STATUS_JSON="$tmp/bootstrap-status.json" \
+   PORT=0 PORT_FILE="$tmp/fastify.port" node server.js) >"$tmp/fastify.log" 2>&1 &
+fastify_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/fastify.port" ] && break; sleep 0.1; done
+[ -s "$tmp/fastify.port" ] || { echo "run.sh: fastify did not start:" >&2; cat "$tmp/fastify.log" >&2; exit 1; }
+fastify_url=http://127.0.0.1:$(cat "$tmp/fastify.port")
+
+# Same status and body on both (latencyMs in /health is measured per request, so ignored).
+for r in "${routes[@]}"; do
+  a=$(curl -fsS "$mosaic_url$r" | sed 's/"latencyMs":[0-9.]*/"latencyMs":_/g')
+  b=$(curl -fsS "$fastify_url$r" | sed 's/"latencyMs":[0-9.]*/"latencyMs":_/g')
+  [ "$a" = "$b" ] || { echo "run.sh: GET $r differs: mosaic '$a' fastify '$b'" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------- measure
+echo "== gateway benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine : $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "mosaic  : $("$build/bin/mosaic" --version 2>/dev/null | head -1) at $mosaic_url (local tier, pid $(cat "$mosaic_home/gateway/gateway.pid"))"
+echo "fastify : $(node -p "require('$here/fastify/node_modules/fastify/package.json').version") on node $(node --version) at $fastify_url (pid $fastify_pid)"
+echo "wrk     : $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), -t$threads -c$connections -d${duration}s --latency; warm-up ${warmup}s per server and route; $rounds rounds"
+echo "GET /health -> $(cat "$tmp/health.json")"
+echo "GET /api/bootstrap/status -> $(cat "$tmp/bootstrap-status.json")"
+echo
+
+# wrk's report -> "req_per_s p99_ms non_2xx socket_errors"
+parse_wrk() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v * 60000 }
+    /Requests\/sec:/              { rps = $2 }
+    /^ +99%/                      { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/   { non2xx = $NF }
+    /Socket errors:/              { for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) errs += $i }
+    END { printf "%s %.3f %d %d\n", rps, p99, non2xx, errs }'
+}
+
+run_wrk() {  # seconds url
+  timeout --foreground -k 5 $(( $1 + 30 )) wrk -t"$threads" -c"$connections" -d"$1"s --latency "$2"
+}
+
+for server in mosaic fastify; do
+  url=${server}_url
+  for r in "${routes[@]}"; do run_wrk "$warmup" "${!url}$r" >/dev/null; done
+done
+
+: > "$tmp/results"
+for round in $(seq "$rounds"); do
+  order="mosaic fastify"; [ $((round % 2)) = 0 ] && order="fastify mosaic"
+  for r in "${routes[@]}"; do
+    for server in $order; do
+      url=${server}_url
+      run_wrk "$duration" "${!url}$r" > "$tmp/wrk.out"
+      read -r rps p99 non2xx errs < <(parse_wrk < "$tmp/wrk.out")
+      echo "$server $r $round $rps $p99 $non2xx $errs" >> "$tmp/results"
+      printf 'round %d  %-8s GET %-22s %10.0f req/s  p99 %8.3f ms  non-2xx %d  socket errors %d\n' \
+        "$round" "$server" "$r" "$rps" "$p99" "$non2xx" "$errs"
+    done
+  done
+done
+
+# ---------------------------------------------------------------- summary (medians over rounds)
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v s="$1" -v r="$2" -v c="$3" '$1 == s && $2 == r { print $c }' "$tmp/results"; }
+
+echo
+echo "== median of $rounds rounds (wrk -t$threads -c$connections -d${duration}s, loopback)"
+printf '%-26s %14s %14s %10s %12s %12s %10s\n' route "mosaic req/s" "fastify req/s" ratio "mosaic p99" "fastify p99" ratio
+for r in "${routes[@]}"; do
+  m_rps=$(col mosaic "$r" 4 | median); f_rps=$(col fastify "$r" 4 | median)
+  m_p99=$(col mosaic "$r" 5 | median); f_p99=$(col fastify "$r" 5 | median)
+  awk -v r="GET $r" -v mr="$m_rps" -v fr="$f_rps" -v mp="$m_p99" -v fp="$f_p99" 'BEGIN {
+    printf "%-26s %14.0f %14.0f %10.3g %9.3f ms %9.3f ms %10.3g\n", r, mr, fr, mr / fr, mp, fp, (fp > 0 ? mp / fp : 0) }'
+done
+echo "(ratio = mosaic / fastify: above 1 is better for mosaic on req/s, worse on p99)"
+bad=$(awk '$6 + $7 > 0' "$tmp/results" | wc -l)
+[ "$bad" = 0 ] || echo "warning: $bad run(s) had non-2xx responses or socket errors (see the per-round lines)"
