@@ -3,7 +3,9 @@
 #include <chrono>
 #include <filesystem>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
@@ -112,6 +114,9 @@ User user_from(const Stmt& s) {
 
 SqliteStorage::SqliteStorage(const std::string& path) : path_(path) {
     support::make_dirs(std::filesystem::path(path).parent_path(), 0700);
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the mode of the
+    // database, and they hold the same password and token hashes.
+    if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                              nullptr);
     if (rc != SQLITE_OK) {

@@ -13,6 +13,12 @@ TEST(SqliteStorage, CreatesTheSchemaOnceAndReopensWithoutMigratingAgain) {
         EXPECT_FALSE(s.has_users());
         std::int64_t tid = 0;
         ASSERT_TRUE(s.create_first_admin({"A", "a@b.c", "hash"}, "th", "bootstrap", 100, tid));
+        // While it is open, the write-ahead log and its index hold the same hashes.
+        for (const char* suffix : {"-wal", "-shm"})
+            if (std::filesystem::exists(db + suffix)) {
+                EXPECT_EQ(gateway_test::mode_of(db + suffix), 0600u) << suffix;
+            }
+        EXPECT_TRUE(std::filesystem::exists(db + "-wal"));
     }
     gw::SqliteStorage again(db);
     EXPECT_TRUE(again.has_users());
