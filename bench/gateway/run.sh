@@ -24,7 +24,7 @@ warmup=${WARMUP:-3}
 rounds=${ROUNDS:-3}
 routes=(/health /api/bootstrap/status)
 
-for tool in wrk curl node; do
+for tool in wrk curl node python3; do
   command -v "$tool" >/dev/null || { echo "run.sh: '$tool' not found (wrk: apt-get install wrk)" >&2; exit 1; }
 done
 [ -x "$build/bin/mosaic" ] || { echo "run.sh: no $build/bin/mosaic; build first" >&2; exit 1; }
@@ -33,66 +33,25 @@ if [ ! -d "$here/fastify/node_modules/fastify" ]; then
 fi
 
 # ---------------------------------------------------------------- temp world and cleanup
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-gateway-bench.XXXXXX")
-home=$tmp/home
-mosaic_home=$home/.config/mosaic
-mkdir -p "$tmp/bin" "$home" "$tmp/run"
-chmod 700 "$tmp/run"
-# No user manager: `gateway install` falls back to a detached process with gateway.pid.
-printf '#!/bin/sh\necho "Failed to connect to bus: No medium found" >&2\nexit 1\n' > "$tmp/bin/systemctl"
-chmod 755 "$tmp/bin/systemctl"
-
-mosaic_started=0
+. "$here/world.sh"
 fastify_pid=
-
-# mosaic [VAR=value...] -- args...: the built binary in the private world, nothing inherited.
-mosaic() {
-  local vars=()
-  while [ "$1" != -- ]; do vars+=("$1"); shift; done
-  shift
-  env -i HOME="$home" MOSAIC_HOME="$mosaic_home" PATH="$tmp/bin:/usr/bin:/bin" \
-      XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
-      XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$tmp/run" \
-      MOSAIC_PLUGIN_SYSTEM_PATH="$build/lib/mosaic/plugins" "${vars[@]}" "$build/bin/mosaic" "$@"
-}
 
 cleanup() {
   set +e
-  if [ "$mosaic_started" = 1 ]; then
-    local pid
-    pid=$(cat "$mosaic_home/gateway/gateway.pid" 2>/dev/null)
-    mosaic -- gateway stop >/dev/null 2>&1 \
-      || echo "run.sh: 'mosaic gateway stop' failed" >&2
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
-  fi
   if [ -n "$fastify_pid" ] && kill -0 "$fastify_pid" 2>/dev/null; then
     kill -TERM "$fastify_pid"
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$fastify_pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$fastify_pid" 2>/dev/null && kill -KILL "$fastify_pid"
     wait "$fastify_pid" 2>/dev/null
   fi
-  rm -rf "$tmp"
+  world_cleanup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# A loopback port that was free a moment ago (the kernel picks it). Never 14242.
-free_port() {
-  local p=14242
-  while [ "$p" = 14242 ]; do
-    p=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-  done
-  echo "$p"
-}
-
 # ---------------------------------------------------------------- start both servers
 mosaic_port=$(free_port)
-mosaic_started=1
-if ! mosaic MOSAIC_ASSUME_YES=1 MOSAIC_GATEWAY_PORT="$mosaic_port" MOSAIC_ADMIN_NAME=Bench \
-     MOSAIC_ADMIN_EMAIL=bench@example.com MOSAIC_ADMIN_PASSWORD=bench-password-123 \
-     -- gateway install >"$tmp/install.log" 2>&1; then
-  echo "run.sh: mosaic gateway install failed:" >&2; cat "$tmp/install.log" >&2; exit 1
-fi
+install_gateway "$mosaic_port"
 mosaic_url=http://127.0.0.1:$mosaic_port
 
 # The documents Fastify will answer: exactly what the daemon answers now.
