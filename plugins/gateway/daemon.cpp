@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <mutex>
 #include <pthread.h>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "api.hpp"
 #include "backend_url.hpp"
 #include "http.hpp"
+#include "process_control.hpp"
 #include "storage.hpp"
 
 #ifndef MOSAIC_GATEWAY_VERSION
@@ -111,6 +113,10 @@ int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
     server_opts.max_body_bytes = settings.max_body_bytes;
     HttpServer server(api, server_opts, [&log](const std::string& l) { log.line(l); });
     server.bind();
+    // Only a daemon that holds the port records itself: one that failed to bind never
+    // overwrites the pid of the one that did.
+    if (const char* pid_file = std::getenv(pid_file_variable); pid_file && *pid_file)
+        write_pid_file(pid_file, ::getpid());
     log.line("gateway " MOSAIC_GATEWAY_VERSION " listening on http://" + settings.bind_host + ":" +
              std::to_string(server.port()) + " (tier " + storage->tier() + ", pid " + std::to_string(::getpid()) + ")");
     if (settings.tier == "team")

@@ -16,8 +16,9 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
     InstallState st = detect_state(paths);
     if (st != InstallState::complete) {
         out.push_back({"config", false, -1,
-                       st == InstallState::none ? "not installed; run 'mosaic gateway install'"
-                                                : "partial install; run 'mosaic gateway uninstall'"});
+                       st == InstallState::none          ? "not installed; run 'mosaic gateway install'"
+                       : st == InstallState::interrupted ? "interrupted install; run 'mosaic gateway install' to finish it"
+                                                         : "partial install; run 'mosaic gateway uninstall'"});
         return out;
     }
     GatewaySettings s;

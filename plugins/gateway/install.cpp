@@ -1,6 +1,7 @@
 #include "install.hpp"
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/file.hpp>
 
 namespace mosaic::gateway {
 
@@ -71,6 +72,11 @@ ConfigurePlan plan_configuration(const GatewayPaths& paths, const ConfigureInput
     if (plan.state == InstallState::none) {
         plan.reconfigure = true;
         plan.settings = resolve_settings(all, GatewaySettings{});
+    } else if (plan.state == InstallState::interrupted) {
+        // A killed install: write everything again, from what its .env got to say.
+        if (fs::exists(paths.env_file)) plan.saved = load_saved_settings(paths);
+        plan.reconfigure = true;
+        plan.settings = resolve_settings(all, plan.saved.value_or(GatewaySettings{}));
     } else {
         plan.saved = load_saved_settings(paths);
         // Validate the explicit values even when they turn out to change nothing.
@@ -86,7 +92,8 @@ ConfigurePlan plan_configuration(const GatewayPaths& paths, const ConfigureInput
     }
     if (plan.reconfigure && ui && ui->interactive()) {
         prompt_settings(*ui, explicit_inputs, plan.settings);
-        if (plan.saved && !explicit_inputs.force_reconfigure && plan.settings == *plan.saved) plan.reconfigure = false;
+        if (plan.state == InstallState::complete && !explicit_inputs.force_reconfigure && plan.settings == *plan.saved)
+            plan.reconfigure = false;
     }
     return plan;
 }
@@ -101,24 +108,29 @@ ConfigureOutcome apply_configuration(GatewayDeps& deps, const GatewayPaths& path
     Meta meta = load_meta(paths);  // parse before anything changes
 
     DaemonControl daemon(deps, paths);
-    if (plan.state == InstallState::complete && daemon.state().running) {
+    const bool existed = plan.state != InstallState::none;
+    if (existed && daemon.state().running) {
         deps.ui.progress("stopping the running gateway before rewriting its configuration", false);
         daemon.stop();
         out.stopped_running_daemon = true;
     }
+    // The three files below cannot change together: the marker says they are being written.
+    support::WriteOptions marker;
+    marker.private_dirs = true;
+    support::write_file_atomic(paths.writing_marker, "mosaic gateway install is writing this directory\n", marker);
     out.changed = write_config(paths, plan.settings, secret);
-    if (plan.state == InstallState::complete) {
+    if (existed) {
         // The stored admin token belonged to the old configuration.
         meta.doc.erase("admin_token");
         meta.doc.erase("admin_token_id");
         meta.doc.erase("session_token");
         meta.doc.erase("session_expires_at");
         if (plan.saved && plan.saved->tier != plan.settings.tier) meta.doc.erase("admin_exists");
-    } else {
-        meta.doc["installed_by"] = "mosaic gateway install";
     }
+    if (!meta.doc.contains("installed_by")) meta.doc["installed_by"] = "mosaic gateway install";
     meta.doc["schema"] = 1;
     store_meta(paths, meta);
+    fs::remove(paths.writing_marker);
     return out;
 }
 
@@ -130,7 +142,7 @@ InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_in
     ConfigurePlan plan = plan_configuration(paths, explicit_inputs, deps.env, &deps.ui);
     AdminInput admin = admin_from_env(deps.env);
     bool admin_known = false;
-    if (plan.state == InstallState::complete) {
+    if (plan.state == InstallState::complete || plan.state == InstallState::interrupted) {
         Meta meta = load_meta(paths);
         admin_known = meta.admin_exists() && !(plan.saved && plan.saved->tier != plan.settings.tier);
         if (!admin_known && !plan.reconfigure) admin_known = needs_setup(deps.http, plan.settings.url()) == false;

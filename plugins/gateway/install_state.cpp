@@ -12,9 +12,19 @@ using support::EnvFile;
 InstallState detect_state(const GatewayPaths& paths) {
     bool env = fs::exists(paths.env_file);
     bool cfg = fs::exists(paths.config_file);
-    if (env && cfg) return InstallState::complete;
     if (!env && !cfg) return InstallState::none;
-    return InstallState::partial;
+    if (fs::exists(paths.writing_marker)) return InstallState::interrupted;
+    return env && cfg ? InstallState::complete : InstallState::partial;
+}
+
+void refuse_unless_complete(const GatewayPaths& paths, InstallState state) {
+    if (state == InstallState::partial) refuse_partial(paths);
+    if (state == InstallState::interrupted)
+        throw Error(exit_refused, "an install of the gateway in '" + paths.dir.string() +
+                                      "' was interrupted; run 'mosaic gateway install' to finish it");
+    if (state == InstallState::none)
+        throw Error(exit_refused, "the gateway is not installed in '" + paths.dir.string() +
+                                      "'; run 'mosaic gateway install'");
 }
 
 void refuse_partial(const GatewayPaths& paths) {

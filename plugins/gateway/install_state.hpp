@@ -25,16 +25,25 @@ struct GatewayPaths {
           pid_file(dir / "gateway.pid"),
           log_file(dir / "gateway.log"),
           data_dir(dir / "data"),
-          database(data_dir / "gateway.sqlite3") {}
+          database(data_dir / "gateway.sqlite3"),
+          writing_marker(dir / ".install-writing") {}
     fs::path home, dir, env_file, config_file, meta_file, pid_file, log_file, data_dir, database;
+    // Exists while install writes .env, mosaic.config.json and meta.json (apply_configuration):
+    // a kill between those writes leaves it, so the next install knows to finish the job.
+    fs::path writing_marker;
 };
 
-enum class InstallState { none, complete, partial };
+// partial: only one of .env / mosaic.config.json, not left by an interrupted install (refused,
+// SPEC section 2); interrupted: an install was killed while writing them (resumed by install).
+enum class InstallState { none, complete, partial, interrupted };
 
-// none: neither .env nor mosaic.config.json; complete: both; partial: exactly one.
+// none: neither .env nor mosaic.config.json; complete: both; partial: exactly one;
+// interrupted: either or both, with the writing marker left by a killed install.
 InstallState detect_state(const GatewayPaths& paths);
 // The exit-3 refusal for a partial install, naming what exists and what is missing.
 [[noreturn]] void refuse_partial(const GatewayPaths& paths);
+// For the commands that need an installed gateway: exit 3 with what to do unless complete.
+void refuse_unless_complete(const GatewayPaths& paths, InstallState state);
 
 // meta.json: install metadata and the admin token (0600).
 struct Meta {

@@ -89,11 +89,7 @@ private:
         return d;
     }
     GatewaySettings installed_settings(const GatewayPaths& paths) {
-        InstallState st = detect_state(paths);
-        if (st == InstallState::partial) refuse_partial(paths);
-        if (st == InstallState::none)
-            throw Error(exit_refused, "the gateway is not installed in '" + paths.dir.string() +
-                                          "'; run 'mosaic gateway install'");
+        refuse_unless_complete(paths, detect_state(paths));
         return load_saved_settings(paths);
     }
 

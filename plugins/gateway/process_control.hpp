@@ -44,4 +44,9 @@ bool cmdline_is_gateway(const std::string& proc_cmdline);
 std::optional<pid_t> read_pid_file(const std::filesystem::path& path);
 void write_pid_file(const std::filesystem::path& path, pid_t pid);
 
+// Set by `gateway install`/`start` for a daemon it starts as a detached process: the daemon
+// writes its own pid there once it listens, so a CLI killed right after the spawn leaves no
+// daemon that status, stop and the next install cannot see.
+inline constexpr const char* pid_file_variable = "MOSAIC_GATEWAY_PID_FILE";
+
 }  // namespace mosaic::gateway

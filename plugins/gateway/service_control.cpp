@@ -128,7 +128,11 @@ StartOutcome DaemonControl::start(const GatewaySettings& settings) {
         store_meta(paths_, meta);
     } else {
         support::make_dirs(paths_.dir, 0700);
-        pid_t pid = d_.processes.spawn_detached(daemon_argv(), daemon_environment(), paths_.log_file);
+        // The daemon records itself too, once it listens (daemon.cpp): if this process is
+        // killed before the write below, the daemon is still found by status, stop and install.
+        auto env = daemon_environment();
+        env[pid_file_variable] = paths_.pid_file.string();
+        pid_t pid = d_.processes.spawn_detached(daemon_argv(), env, paths_.log_file);
         write_pid_file(paths_.pid_file, pid);
         spawned = pid;
         still_running = [this, pid] { return d_.processes.alive(pid); };

@@ -12,8 +12,8 @@ GatewayStatus read_status(GatewayDeps& deps) {
     GatewayStatus s;
     InstallState st = detect_state(paths);
     if (st == InstallState::none) return s;
-    if (st == InstallState::partial) {
-        s.state = "partial";
+    if (st == InstallState::partial || st == InstallState::interrupted) {
+        s.state = st == InstallState::partial ? "partial" : "interrupted";
         return s;
     }
     s.state = "installed";

@@ -27,6 +27,25 @@ TEST(GatewayInstallState, DetectsNoneCompleteAndPartial) {
     }
 }
 
+TEST(GatewayInstallState, AWritingMarkerMakesOneOrBothFilesAnInterruptedInstall) {
+    mosaic::testing::TempDir t;
+    gw::GatewayPaths p(t.path());
+    write_install(t.path(), 15000);
+    mosaic::support::write_file_atomic(p.writing_marker, "x\n");
+    EXPECT_EQ(gw::detect_state(p), gw::InstallState::interrupted);
+    std::filesystem::remove(p.config_file);
+    EXPECT_EQ(gw::detect_state(p), gw::InstallState::interrupted) << "killed between .env and mosaic.config.json";
+    try {
+        gw::refuse_unless_complete(p, gw::detect_state(p));
+        FAIL();
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), 3);
+        EXPECT_NE(std::string(e.what()).find("run 'mosaic gateway install' to finish it"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove(p.env_file);
+    EXPECT_EQ(gw::detect_state(p), gw::InstallState::none) << "a marker alone is nothing installed";
+}
+
 TEST(GatewayInstallState, SecretsAre0600InA0700Directory) {
     mosaic::testing::TempDir t;
     gw::GatewayPaths p(t.path());
