@@ -83,6 +83,8 @@ const char* signal_name(int sig) {
 }  // namespace
 
 int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
+    // Started detached by install/start: on file before anything else (process_control.hpp).
+    if (const char* pid_file = std::getenv(pid_file_variable); pid_file && *pid_file) claim_pid_file(pid_file);
     if (!fs::exists(paths.env_file))
         throw Error(exit_refused, "the gateway is not installed: '" + paths.env_file.string() +
                                       "' does not exist; run 'mosaic gateway install'");
@@ -113,10 +115,6 @@ int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
     server_opts.max_body_bytes = settings.max_body_bytes;
     HttpServer server(api, server_opts, [&log](const std::string& l) { log.line(l); });
     server.bind();
-    // Only a daemon that holds the port records itself: one that failed to bind never
-    // overwrites the pid of the one that did.
-    if (const char* pid_file = std::getenv(pid_file_variable); pid_file && *pid_file)
-        write_pid_file(pid_file, ::getpid());
     log.line("gateway " MOSAIC_GATEWAY_VERSION " listening on http://" + settings.bind_host + ":" +
              std::to_string(server.port()) + " (tier " + storage->tier() + ", pid " + std::to_string(::getpid()) + ")");
     if (settings.tier == "team")

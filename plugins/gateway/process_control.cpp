@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +120,24 @@ void write_pid_file(const std::filesystem::path& path, pid_t pid) {
     o.mode = 0600;
     o.private_dirs = true;
     support::write_file_atomic(path, std::to_string(pid) + "\n", o);
+}
+
+void claim_pid_file(const std::filesystem::path& pid_file) {
+    support::make_dirs(pid_file.parent_path(), 0700);
+    std::string lock = pid_file.string() + ".lock";
+    // Never closed: the lock lasts as long as this process (and is gone with it, however it ends).
+    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw Error(exit_failed, "cannot open '" + lock + "': " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        ::close(fd);
+        if (err != EWOULDBLOCK) throw Error(exit_failed, "cannot lock '" + lock + "': " + std::strerror(err));
+        auto other = read_pid_file(pid_file);
+        throw Error(exit_refused, "another gateway daemon already runs for this home" +
+                                      (other ? " (pid " + std::to_string(*other) + " in '" + pid_file.string() + "')"
+                                             : std::string()));
+    }
+    write_pid_file(pid_file, ::getpid());
 }
 
 }  // namespace mosaic::gateway

@@ -45,8 +45,13 @@ std::optional<pid_t> read_pid_file(const std::filesystem::path& path);
 void write_pid_file(const std::filesystem::path& path, pid_t pid);
 
 // Set by `gateway install`/`start` for a daemon it starts as a detached process: the daemon
-// writes its own pid there once it listens, so a CLI killed right after the spawn leaves no
-// daemon that status, stop and the next install cannot see.
+// claims that pid file first thing (claim_pid_file), so a CLI killed right after the spawn
+// leaves no daemon that status, stop and the next install cannot see.
 inline constexpr const char* pid_file_variable = "MOSAIC_GATEWAY_PID_FILE";
+
+// Takes an exclusive flock on "<pid_file>.lock", held until the process exits, then writes
+// this process's pid to `pid_file` (atomically). Throws exit_refused, naming the pid on file,
+// when another process holds the lock: another daemon already runs for this home.
+void claim_pid_file(const std::filesystem::path& pid_file);
 
 }  // namespace mosaic::gateway

@@ -128,14 +128,16 @@ StartOutcome DaemonControl::start(const GatewaySettings& settings) {
         store_meta(paths_, meta);
     } else {
         support::make_dirs(paths_.dir, 0700);
-        // The daemon records itself too, once it listens (daemon.cpp): if this process is
-        // killed before the write below, the daemon is still found by status, stop and install.
+        // The daemon writes gateway.pid itself, first thing, under a lock it holds for life
+        // (claim_pid_file): a kill of this process right after the spawn cannot leave a daemon
+        // that status, stop and the next install do not see, and of two daemons started for
+        // one home only the first keeps running and on file.
         auto env = daemon_environment();
         env[pid_file_variable] = paths_.pid_file.string();
         pid_t pid = d_.processes.spawn_detached(daemon_argv(), env, paths_.log_file);
-        write_pid_file(paths_.pid_file, pid);
         spawned = pid;
-        still_running = [this, pid] { return d_.processes.alive(pid); };
+        // Ours, or the one that held the lock before it (then ours exits at once).
+        still_running = [this, pid] { return d_.processes.alive(pid) || state().running; };
         out.pid = pid;
         out.via = "process";
         meta.doc["service"] = "process";
@@ -148,11 +150,15 @@ StartOutcome DaemonControl::start(const GatewaySettings& settings) {
                                   [this](const std::string& s) { d_.ui.progress("gateway: " + s, s == "healthy"); });
     if (!health.healthy) {
         if (spawned && d_.processes.alive(*spawned)) d_.processes.signal(*spawned, SIGKILL);
-        if (spawned) {
+        if (spawned && read_pid_file(paths_.pid_file) == spawned) {
             std::error_code ec;
             fs::remove(paths_.pid_file, ec);
         }
         fail_unhealthy(out.url, health.reason);
+    }
+    if (spawned) {
+        auto on_file = read_pid_file(paths_.pid_file);
+        if (on_file && d_.processes.is_gateway(*on_file)) out.pid = on_file;
     }
     if (out.via == "systemd" && !out.pid) out.pid = systemd_main_pid();
     return out;

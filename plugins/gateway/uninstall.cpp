@@ -33,7 +33,9 @@ UninstallOutcome run_uninstall(GatewayDeps& deps, bool keep_data) {
         if (systemd) daemon.systemctl_checked("daemon-reload", {}, false);
     }
     std::error_code ec;
-    for (const auto& f : {p.env_file, p.config_file, p.meta_file, p.pid_file, p.log_file})
+    // gateway.pid.lock: claim_pid_file (process_control.hpp); .install-writing: install.
+    for (const auto& f : {p.env_file, p.config_file, p.meta_file, p.pid_file, fs::path(p.pid_file.string() + ".lock"),
+                          p.writing_marker, p.log_file})
         if (fs::remove(f, ec)) out.removed.push_back(f.string());
     if (fs::exists(p.data_dir)) {
         if (keep_data) {

@@ -109,6 +109,8 @@ public:
         spawned.push_back(argv);
         spawn_envs.push_back(env);
         running.insert(next);
+        // What the real daemon does first (claim_pid_file).
+        if (auto it = env.find(gw::pid_file_variable); it != env.end()) gw::write_pid_file(it->second, next);
         if (on_spawn) on_spawn();
         return next++;
     }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <unistd.h>
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
@@ -105,4 +106,24 @@ TEST(GatewayInstallState, ConfigJsonKeepsUnknownKeys) {
     EXPECT_EQ(j["note"], "kept");
     EXPECT_EQ(j["port"], 15000);
     EXPECT_EQ(j["url"], "http://127.0.0.1:15000");
+}
+
+TEST(GatewayPidFile, OnlyTheFirstClaimOfAHomeHoldsItAndTheSecondNamesThePidOnFile) {
+    mosaic::testing::TempDir t;
+    gw::GatewayPaths p(t.path());
+    gw::claim_pid_file(p.pid_file);  // holds the lock until this test process exits
+    EXPECT_EQ(gw::read_pid_file(p.pid_file), ::getpid());
+    EXPECT_EQ(mode_of(p.pid_file), 0600u);
+    // flock locks belong to an open file description: a second claim, even from this
+    // process, is a second daemon.
+    try {
+        gw::claim_pid_file(p.pid_file);
+        FAIL() << "a second claim succeeded";
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), 3);
+        EXPECT_NE(std::string(e.what()).find("already runs for this home (pid " + std::to_string(::getpid())),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(gw::read_pid_file(p.pid_file), ::getpid()) << "the refused claim left the file alone";
 }

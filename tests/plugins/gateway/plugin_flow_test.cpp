@@ -149,6 +149,7 @@ TEST_F(PluginFlow, UninstallRemovesOnlyWhatInstallCreated) {
     EXPECT_FALSE(std::filesystem::exists(paths.env_file));
     EXPECT_FALSE(std::filesystem::exists(paths.meta_file));
     EXPECT_FALSE(std::filesystem::exists(paths.pid_file));
+    EXPECT_FALSE(std::filesystem::exists(paths.pid_file.string() + ".lock"));
     EXPECT_TRUE(std::filesystem::exists(paths.database));
     EXPECT_TRUE(std::filesystem::exists(paths.dir / "notes.txt"));
     EXPECT_EQ(host.run("gateway", {"status", "--json"}).out.find("\"installed\": false") != std::string::npos, true);
