@@ -15,6 +15,8 @@ packages=(
   postgresql redis-server
   # benchmarks
   hyperfine
+  # libFuzzer build of the fuzz targets (tests/fuzz/run.sh): clang 14 and its runtimes
+  clang libclang-rt-14-dev
   # Debian packages and their tests (scripts/package.sh, tests/packaging/)
   dpkg-dev help2man lintian abigail-tools python3
 )

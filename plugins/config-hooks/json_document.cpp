@@ -147,6 +147,11 @@ JsonDocument JsonDocument::load(const fs::path& path) {
         std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         throw Error(exit_usage, "cannot parse '" + path.string() + "' " + line_column(doc.text, at) + ": " + what +
                                     "; fix or remove the file");
+    } catch (const ojson::exception& e) {
+        // out_of_range 406: a number too large for a double ("1e999"), which has no position.
+        std::string what = e.what();
+        if (auto space = what.find("] "); space != std::string::npos) what = what.substr(space + 2);
+        throw Error(exit_usage, "cannot parse '" + path.string() + "': " + what + "; fix or remove the file");
     }
     return doc;
 }

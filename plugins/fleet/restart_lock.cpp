@@ -1,6 +1,7 @@
 #include "restart_lock.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <signal.h>
@@ -84,6 +85,11 @@ std::optional<LockOwner> parse_lock_owner(const std::string& text) {
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
     try {
+        // Integers only: get<long>() of 1e300 would be undefined behaviour, and a negative
+        // start time would wrap to a huge one.
+        if (!j.at("pid").is_number_integer() || !j.at("start_time").is_number_unsigned() ||
+            !j.at("acquired_ms").is_number_integer())
+            return std::nullopt;
         LockOwner o;
         o.token = j.at("token").get<std::string>();
         o.pid = j.at("pid").get<long>();
@@ -117,8 +123,11 @@ std::optional<std::uint64_t> parse_proc_stat_start_time(const std::string& line)
     if (fields.size() < 20) return std::nullopt;
     if (fields[0] == "Z" || fields[0] == "X" || fields[0] == "x") return std::nullopt;
     const std::string& start = fields[19];  // field 22
-    if (start.empty() || start.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoull(start);
+    // from_chars, not stoull: a value past 2^64 is malformed (std::nullopt), not an exception.
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(start.data(), start.data() + start.size(), value);
+    if (start.empty() || ec != std::errc() || end != start.data() + start.size()) return std::nullopt;
+    return value;
 }
 
 long SystemProcessInspector::self_pid() const { return static_cast<long>(::getpid()); }

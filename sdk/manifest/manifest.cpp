@@ -45,7 +45,12 @@ std::string string_at(const json& obj, const std::string& key, const std::string
 
 uint32_t uint_at(const json& obj, const std::string& key, const std::string& where) {
     const json& v = member(obj, key, where);
-    if (!v.is_number_unsigned()) throw std::runtime_error("'" + where + key + "' must be a non-negative integer");
+    // Parsed text gives an unsigned number, to_json() a signed one: accept either, but never
+    // wrap a value past 32 bits onto a small one (4294967297 is not schema 1).
+    bool in_range = v.is_number_unsigned() ? v.get<uint64_t>() <= UINT32_MAX
+                    : v.is_number_integer() ? v.get<int64_t>() >= 0 && v.get<int64_t>() <= int64_t{UINT32_MAX}
+                                            : false;
+    if (!in_range) throw std::runtime_error("'" + where + key + "' must be a non-negative 32-bit integer");
     return v.get<uint32_t>();
 }
 
@@ -131,6 +136,10 @@ Manifest load(const std::filesystem::path& path) {
             else ++col;
         }
         throw std::runtime_error("not valid JSON at line " + std::to_string(line) + " column " + std::to_string(col));
+    } catch (const json::exception& e) {
+        // out_of_range 406: a number too large for a double ("1e999"); nlohmann's own
+        // exception types are not what this function promises.
+        throw std::runtime_error(std::string("not valid JSON: ") + e.what());
     }
     return from_json(j);
 }

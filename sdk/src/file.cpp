@@ -106,6 +106,11 @@ std::optional<nlohmann::json> load_json_file(const fs::path& path) {
         if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
         throw Error(exit_usage, "cannot parse '" + path.string() + "' " + line_column(*text, e.byte ? e.byte - 1 : 0) + ": " + what +
                                     "; fix or remove the file");
+    } catch (const nlohmann::json::exception& e) {
+        // out_of_range 406: a number too large for a double ("1e999"), which has no position.
+        std::string what = e.what();
+        if (auto space = what.find("] "); space != std::string::npos) what = what.substr(space + 2);
+        throw Error(exit_usage, "cannot parse '" + path.string() + "': " + what + "; fix or remove the file");
     }
 }
 
@@ -202,6 +207,10 @@ std::optional<std::string> EnvFile::get(const std::string& key) const {
 
 void EnvFile::set(const std::string& key, const std::string& value) {
     if (!valid_key(key)) throw Error(exit_usage, "invalid environment variable name '" + key + "'");
+    // No quoting keeps a line break inside a value: it would split the line and leave a file
+    // that parse() refuses (or reads as other keys).
+    if (value.find('\n') != std::string::npos)
+        throw Error(exit_usage, "the value of " + key + " contains a line break, which a .env file cannot hold");
     bool found = false;
     for (auto it = lines.begin(); it != lines.end();) {
         if (it->key != key) {

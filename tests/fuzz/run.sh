@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
+#
+# Builds the fuzz targets with clang + libFuzzer + ASan + UBSan (a separate CMake build,
+# -DMOSAIC_FUZZ=ON, only the `fuzz` target) and runs each target for SECONDS (default 30),
+# seeded with its committed corpus (tests/fuzz/corpus/<target>/, copied to a temporary
+# directory that receives the new inputs, so the checkout is never written). Prints per
+# target the executions per second and the total executions from libFuzzer's final stats.
+# Exits non-zero if the build fails or any target crashes, leaks, times out or breaks an
+# invariant; the crash input is copied to BUILD_DIR/fuzz-artifacts/<target>/ (commit it
+# under tests/fuzz/corpus/<target>/ once fixed, so the replay test keeps it fixed).
+#
+# Environment: MOSAIC_FUZZ_JOBS (build parallelism, default 1), MOSAIC_FUZZ_TARGETS (a
+# space-separated subset of the targets), MOSAIC_FUZZ_KEEP=1 (keep the temporary corpora).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=${1:-30}
+build=${2:-$root/build-fuzz}
+jobs=${MOSAIC_FUZZ_JOBS:-1}
+# (0 would mean "no limit" to libFuzzer.)
+case "$seconds" in '' | *[!0-9]* | 0) echo "usage: tests/fuzz/run.sh [SECONDS >= 1] [BUILD_DIR]" >&2; exit 2 ;; esac
+
+for tool in clang clang++ cmake ninja; do
+  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is missing (scripts/install-deps.sh installs it)" >&2; exit 2; }
+done
+
+start=$(date +%s)
+mkdir -p "$build"
+echo "== fuzz build (clang, libFuzzer, address+undefined) in $build"
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOSAIC_FUZZ=ON >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log" >&2; exit 1; }
+cmake --build "$build" --target fuzz -j "$jobs"
+built=$(date +%s)
+echo "== built in $((built - start)) s"
+
+targets=${MOSAIC_FUZZ_TARGETS:-$(cd "$root/tests/fuzz/corpus" && ls -d -- */ | tr -d /)}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-fuzz-run-XXXXXX")
+if [ "${MOSAIC_FUZZ_KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+failed=()
+summary=()
+for t in $targets; do
+  exe="$build/bin/fuzz_$t"
+  if [ ! -x "$exe" ]; then
+    echo "run.sh: no fuzz target '$t' ($exe)" >&2
+    failed+=("$t(missing)")
+    continue
+  fi
+  mkdir -p "$work/$t/corpus" "$build/fuzz-artifacts/$t"
+  cp -- "$root/tests/fuzz/corpus/$t"/* "$work/$t/corpus/"
+  echo "== $t: ${seconds} s"
+  set +e
+  (cd "$work/$t" && "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/fuzz-artifacts/$t/" "$work/$t/corpus") >"$work/$t/log" 2>&1
+  rc=$?
+  set -e
+  cp "$work/$t/log" "$build/fuzz-artifacts/$t/last-run.log"
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$t/log" | tail -1)
+  newcorp=$(find "$work/$t/corpus" -type f | wc -l)
+  line=$(printf '%-20s %10s execs/s %12s executions  corpus %s  exit %s' "$t" "${rate:-?}" "${execs:-?}" "$newcorp" "$rc")
+  summary+=("$line")
+  echo "$line"
+  if [ "$rc" -ne 0 ]; then
+    failed+=("$t")
+    echo "---- $t failed; the end of its log ($build/fuzz-artifacts/$t/last-run.log):" >&2
+    tail -n 40 "$work/$t/log" >&2
+  fi
+done
+
+end=$(date +%s)
+echo "== summary (build $((built - start)) s, runs $((end - built)) s, total $((end - start)) s)"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "run.sh: FAILED: ${failed[*]} (inputs in $build/fuzz-artifacts/)" >&2
+  exit 1
+fi
+echo "run.sh: all ${#summary[@]} targets ran ${seconds} s without a crash"
