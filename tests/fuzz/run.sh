@@ -34,7 +34,11 @@ built=$(date +%s)
 echo "== built in $((built - start)) s"
 
 targets=${MOSAIC_FUZZ_TARGETS:-$(cd "$root/tests/fuzz/corpus" && ls -d -- */ | tr -d /)}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-fuzz-run-XXXXXX")
+# On tmpfs when there is one: the targets write their scratch files (a SQLite database per
+# gateway_api input) under TMPDIR=$work/<target>/tmp, removed with $work even after a crash.
+tmp_base=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then tmp_base=/dev/shm; fi
+work=$(mktemp -d "$tmp_base/mosaic-fuzz-run-XXXXXX")
 if [ "${MOSAIC_FUZZ_KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -48,11 +52,11 @@ for t in $targets; do
     failed+=("$t(missing)")
     continue
   fi
-  mkdir -p "$work/$t/corpus" "$build/fuzz-artifacts/$t"
+  mkdir -p "$work/$t/corpus" "$work/$t/tmp" "$build/fuzz-artifacts/$t"
   cp -- "$root/tests/fuzz/corpus/$t"/* "$work/$t/corpus/"
   echo "== $t: ${seconds} s"
   set +e
-  (cd "$work/$t" && "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  (cd "$work/$t" && TMPDIR="$work/$t/tmp" "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-artifacts/$t/" "$work/$t/corpus") >"$work/$t/log" 2>&1
   rc=$?
   set -e
