@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <mosaic/support/text.hpp>
+
 namespace mosaic::host {
 
 struct GlobalOptions {
@@ -29,10 +31,7 @@ struct ParseResult {
 // Accepts "--opt VALUE" and "--opt=VALUE".
 ParseResult parse_global_options(const std::vector<std::string>& args);
 
-bool is_valid_utf8(std::string_view s);
-
-// `s` for an error message: control bytes, and every non-ASCII byte when `s` is not valid
-// UTF-8, shown as \xNN.
-std::string escape_for_message(std::string_view s);
+using support::escape_for_message;  // sdk: mosaic/support/text.hpp
+using support::is_valid_utf8;
 
 }  // namespace mosaic::host

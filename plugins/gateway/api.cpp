@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "crypto.hpp"
 
@@ -54,24 +55,6 @@ std::optional<std::string> optional_string(const json& j, const char* field) {
     if (it == j.end() || it->is_null()) return std::nullopt;
     if (!it->is_string()) throw BadRequest{std::string("field '") + field + "' must be a string"};
     return it->get<std::string>();
-}
-
-// `s` with every byte outside printable ASCII written as \xHH, for quoting request text in a
-// message: the path arrives URL-decoded and may hold any bytes, and a JSON body holding
-// invalid UTF-8 cannot be serialised (json::dump throws, and the client would get a 500).
-std::string printable(const std::string& s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : s) {
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
 }
 
 std::string header(const ApiRequest& r, const char* name) {
@@ -155,7 +138,7 @@ ApiResponse Api::route(const ApiRequest& r) {
     bool is_token_id = p.rfind(tokens + "/", 0) == 0 && p.size() > tokens.size() + 1 &&
                        p.find('/', tokens.size() + 1) == std::string::npos;
     bool is_users = p == "/api/admin/users";
-    if (!is_tokens && !is_token_id && !is_users) return error(404, "not_found", "no route for '" + printable(p) + "'");
+    if (!is_tokens && !is_token_id && !is_users) return error(404, "not_found", "no route for '" + support::escape_for_message(p) + "'");
     if (is_tokens && r.method != "GET" && r.method != "POST") return method_not_allowed("GET, POST");
     if (is_token_id && r.method != "DELETE") return method_not_allowed("DELETE");
     if (is_users && r.method != "GET") return method_not_allowed("GET");
