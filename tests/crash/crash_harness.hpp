@@ -275,7 +275,15 @@ inline std::vector<pid_t> processes_mentioning(const std::string& needle) {
         char* end = nullptr;
         long pid = std::strtol(e->d_name, &end, 10);
         if (*end != '\0' || pid <= 0 || pid == ::getpid()) continue;
-        std::string cmdline = slurp(fs::path("/proc") / e->d_name / "cmdline");
+        // read(2), not ifstream: a process that exits while we read makes the read fail with
+        // ESRCH, which libstdc++'s filebuf turns into an exception (and leaks its buffer).
+        std::string cmdline;
+        int fd = ::open(("/proc/" + std::string(e->d_name) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
+        ::close(fd);
         for (auto& c : cmdline)
             if (c == '\0') c = ' ';
         if (cmdline.find(needle) != std::string::npos) out.push_back(static_cast<pid_t>(pid));
