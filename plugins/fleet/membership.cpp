@@ -4,6 +4,7 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "systemctl.hpp"
 #include "systemd_units.hpp"
@@ -16,8 +17,15 @@ namespace fs = std::filesystem;
 FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, support::CommandRunner& runner) {
     const Agent& agent = options.agent;
     if (!valid_agent_name(agent.name))
-        throw Error(exit_usage, "invalid agent name '" + agent.name + "' (allowed: letters, digits, '_', '.', '-')");
+        throw Error(exit_usage, "invalid agent name '" + support::escape_for_message(agent.name) + "' (allowed: letters, digits, '_', '.', '-')");
     if (agent.agent_class.empty()) throw Error(exit_usage, "--class must not be empty");
+    // The roster holds single-line values without control characters (see parse_roster).
+    for (const auto& [flag, value] : {std::pair{"--runtime", &agent.runtime}, {"--class", &agent.agent_class},
+                                      {"--model", agent.model_hint ? &*agent.model_hint : nullptr},
+                                      {"--working-dir", agent.working_directory ? &*agent.working_directory : nullptr}})
+        if (value && support::has_control_character(*value))
+            throw Error(exit_usage, std::string(flag) + " holds a control character ('" +
+                                        support::escape_for_message(*value) + "'); remove it");
 
     auto current = support::read_file(paths.roster);
     Roster roster = current ? parse_roster(*current, paths.roster.string()) : Roster{};

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/text.hpp>
 
 namespace mosaic::fleet {
 
@@ -43,12 +46,36 @@ std::string session_of(const std::string& name) {
     return s;
 }
 
+// YAML text is Unicode without raw control characters (YAML 1.2 section 5.1). yaml-cpp reads
+// both as they are, but its emitter writes U+FFFD for bytes that are not UTF-8, so `fleet add`
+// would silently change another agent's value: refuse such a file up front, where it is.
+void check_characters(const std::string& text, const std::string& origin) {
+    std::size_t utf8 = support::utf8_valid_prefix(text);
+    std::size_t bad = 0;
+    auto printable = [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c >= 0x20 ? c != 0x7F : ch == '\t' || ch == '\n' || ch == '\r';
+    };
+    while (bad < utf8 && printable(text[bad])) ++bad;
+    if (bad == text.size()) return;
+    auto before = std::string_view(text).substr(0, bad);
+    std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    std::size_t column = bad - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    std::string at = "'" + origin + "' line " + std::to_string(line) + " column " + std::to_string(column);
+    if (bad < utf8)
+        throw Error(exit_usage, at + ": control character " + byte + " (YAML text cannot hold one); remove it");
+    throw Error(exit_usage, at + ": byte " + byte + " is not UTF-8; save the file as UTF-8 text");
+}
+
 class Reader {
 public:
     explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
+    // `what` may quote the file's keys and values: their control bytes are shown as \xNN.
     [[noreturn]] void fail(const std::string& what, const YAML::Mark& mark) const {
-        throw Error(exit_usage, what + " in " + where(origin_, mark));
+        throw Error(exit_usage, support::escape_for_message(what) + " in " + where(origin_, mark));
     }
 
     // Calls f(snake_key, value, original_key_node) for each entry of a mapping; rejects keys
@@ -71,10 +98,16 @@ public:
         }
     }
 
+    // A value goes into unit files, .env files and tmux commands: one line without control
+    // bytes (a double-quoted "\t" or "\n" would put one there). It is UTF-8: the text is, and
+    // yaml-cpp decodes escapes such as "\xFF" to UTF-8.
     std::string string(const YAML::Node& v, const std::string& key) const {
         if (!v.IsScalar())  // yaml-cpp loads ~ and null as Null, not as a scalar
             fail("key '" + key + "' must be a string", v.Mark());
-        return v.Scalar();
+        const std::string& s = v.Scalar();
+        if (support::has_control_character(s))
+            fail("key '" + key + "' holds a control character ('" + s + "'); remove it", v.Mark());
+        return s;
     }
 
     std::optional<std::string> optional_string(const YAML::Node& v, const std::string& key) const {
@@ -130,14 +163,47 @@ YAML::Node load_node(const std::string& text, const std::string& origin) {
         return YAML::Load(text);
     } catch (const YAML::ParserException& e) {
         throw Error(exit_usage, "cannot parse '" + origin + "' line " + std::to_string(e.mark.line + 1) + " column " +
-                                    std::to_string(e.mark.column + 1) + ": " + e.msg + "; fix or remove the file");
+                                    std::to_string(e.mark.column + 1) + ": " + support::escape_for_message(e.msg) +
+                                    "; fix or remove the file");  // (msg may quote a byte of the text)
     }
 }
 
-std::string emit(const YAML::Node& root) {
-    YAML::Emitter out;
-    out << root;
-    return std::string(out.c_str()) + "\n";
+void set_block_style(YAML::Node node) {
+    if (!node.IsMap() && !node.IsSequence()) return;
+    node.SetStyle(YAML::EmitterStyle::Block);
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (node.IsMap()) {
+            set_block_style(it->first);
+            set_block_style(it->second);
+        } else {
+            set_block_style(*it);
+        }
+    }
+}
+
+// `root` as text that reads back as `expected`. yaml-cpp writes a key as a simple key unless
+// its raw text is long, but YAML's 1024-character limit on simple keys counts the escaped form
+// (a '"' is two characters): when that does not read back, every key goes in the explicit
+// "? key" form, in block style (yaml-cpp writes "?key" inside a flow mapping, which it cannot
+// read either); when even that does not read back, nothing is written.
+std::string emit_checked(YAML::Node root, const Roster& expected, const std::string& origin) {
+    for (bool long_keys : {false, true}) {
+        YAML::Emitter out;
+        if (long_keys) {
+            set_block_style(root);
+            out.SetMapFormat(YAML::LongKey);
+        }
+        out << root;
+        std::string text = std::string(out.c_str()) + "\n";
+        try {
+            if (parse_roster(text, origin) == expected) return text;
+        } catch (const Error&) {
+            // try the next form
+        }
+    }
+    throw Error(exit_usage, "cannot rewrite '" + origin +
+                                "': yaml-cpp cannot write this roster so that it reads back the same; nothing was "
+                                "written, make the change by hand");
 }
 
 }  // namespace
@@ -160,6 +226,7 @@ std::vector<std::string> Roster::agent_names() const {
 }
 
 Roster parse_roster(const std::string& text, const std::string& origin) {
+    check_characters(text, origin);
     Reader r(origin);
     YAML::Node root = load_node(text, origin);
     if (!root.IsDefined() || root.IsNull()) throw Error(exit_usage, "'" + origin + "' is empty; it needs at least 'version: 1' and 'agents'");
@@ -248,10 +315,12 @@ std::string working_directory_of(const Roster& roster, const Agent& agent, const
 std::string roster_text_with_agent(const std::optional<std::string>& current_text, const Agent& agent,
                                    const std::string& origin) {
     YAML::Node root;
+    Roster expected;
     if (current_text) {
-        parse_roster(*current_text, origin);  // refuse to touch a file that does not validate
+        expected = parse_roster(*current_text, origin);  // refuse to touch a file that does not validate
         root = load_node(*current_text, origin);
     } else {
+        expected.socket_name = "mosaic-fleet";
         root["version"] = 1;
         root["transport"] = "tmux";
         YAML::Node tmux;
@@ -269,22 +338,20 @@ std::string roster_text_with_agent(const std::optional<std::string>& current_tex
     entry.SetStyle(YAML::EmitterStyle::Flow);
     if (!root["agents"] || root["agents"].IsNull()) root["agents"] = YAML::Node(YAML::NodeType::Sequence);
     root["agents"].push_back(entry);
-    std::string text = emit(root);
-    parse_roster(text, origin);  // what we write must read back
-    return text;
+    expected.agents.push_back(agent);
+    return emit_checked(root, expected, origin);
 }
 
 std::string roster_text_without_agent(const std::string& current_text, const std::string& name,
                                       const std::string& origin) {
-    parse_roster(current_text, origin);
+    Roster expected = parse_roster(current_text, origin);
     YAML::Node root = load_node(current_text, origin);
     YAML::Node kept(YAML::NodeType::Sequence);
     for (const auto& entry : root["agents"])
         if (entry["name"].Scalar() != name) kept.push_back(entry);
     root["agents"] = kept;
-    std::string text = emit(root);
-    parse_roster(text, origin);
-    return text;
+    std::erase_if(expected.agents, [&](const Agent& a) { return a.name == name; });
+    return emit_checked(root, expected, origin);
 }
 
 }  // namespace mosaic::fleet

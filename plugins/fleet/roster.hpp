@@ -10,8 +10,9 @@
 //       - { name: planner, runtime: claude, class: orchestrator, model_hint: opus,
 //           working_directory: ~/src/x }
 // An absent tmux.socket_name means the default tmux socket: no `-L` anywhere. Unknown keys,
-// wrong types, a bad agent name, a missing runtime and duplicate names throw
-// mosaic::Error(exit_usage) naming the file, the key and the line.
+// wrong types, a bad agent name, a missing runtime, duplicate names, text that is not UTF-8
+// and control characters (raw in the file or in a value) throw mosaic::Error(exit_usage)
+// naming the file, the key and the line.
 #pragma once
 
 #include <filesystem>
@@ -28,10 +29,14 @@ struct Agent {
     std::string agent_class = "worker";
     std::optional<std::string> model_hint;
     std::optional<std::string> working_directory;
+
+    bool operator==(const Agent&) const = default;
 };
 
 struct RuntimeSettings {
     std::optional<std::string> reset_command;
+
+    bool operator==(const RuntimeSettings&) const = default;
 };
 
 struct Roster {
@@ -42,6 +47,8 @@ struct Roster {
     std::optional<std::string> default_working_directory;
     std::map<std::string, RuntimeSettings> runtimes;
     std::vector<Agent> agents;
+
+    bool operator==(const Roster&) const = default;
 
     const Agent* find(const std::string& name) const;
     std::vector<std::string> agent_names() const;
@@ -60,8 +67,9 @@ bool valid_agent_name(const std::string& name);
 // "~" or "~/" expands to `home`.
 std::string working_directory_of(const Roster& roster, const Agent& agent, const std::string& home);
 
-// Editing the file (fleet add/remove). The file is rewritten atomically after the result
-// has been re-parsed; comments are not kept (yaml-cpp does not keep them).
+// Editing the file (fleet add/remove): the new text, which reads back as the current roster
+// plus / minus that agent (checked; mosaic::Error(exit_usage) when yaml-cpp cannot write it
+// so). Comments are not kept (yaml-cpp does not keep them).
 std::string roster_text_with_agent(const std::optional<std::string>& current_text, const Agent& agent,
                                    const std::string& origin);
 std::string roster_text_without_agent(const std::string& current_text, const std::string& name,

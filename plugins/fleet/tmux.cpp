@@ -1,5 +1,6 @@
 #include "tmux.hpp"
 
+#include <limits>
 #include <sstream>
 
 namespace mosaic::fleet {
@@ -99,7 +100,8 @@ std::vector<TmuxPane> parse_tmux_panes(const std::string& text) {
         if (!pid || *pid <= 0) return;
         TmuxPane p;
         p.session = f[0];
-        p.index = static_cast<int>(number(f[1]).value_or(0));
+        auto index = number(f[1]);
+        p.index = index && *index <= std::numeric_limits<int>::max() ? static_cast<int>(*index) : 0;
         p.pid = static_cast<long>(*pid);
         for (std::size_t i = 3; i + 2 < f.size(); ++i) p.command += (i == 3 ? "" : "\t") + f[i];
         p.dead = f[f.size() - 2] == "1";

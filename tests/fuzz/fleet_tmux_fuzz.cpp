@@ -3,8 +3,9 @@
 // whose command field may itself hold tabs) and tmux_no_server (stderr).
 //
 // Checks: no crash or exception on any output; sessions are non-empty single fields; panes
-// have a session, a positive pid and no newline anywhere; rendering the panes back in
-// tmux_pane_format and parsing again gives the same panes.
+// have a session, a positive pid, an index >= 0 (an index that is missing or past INT_MAX
+// reads as 0) and no newline anywhere; rendering the panes back in tmux_pane_format and
+// parsing again gives the same panes.
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -14,11 +15,9 @@ using namespace mosaic::fleet;
 
 namespace {
 
-// The index is compared only when it is a real one: an index past INT_MAX (never printed by
-// tmux) is cast to int and may come out negative, which does not print back as digits.
 bool operator==(const TmuxPane& a, const TmuxPane& b) {
-    return a.session == b.session && (a.index < 0 || b.index < 0 || a.index == b.index) && a.pid == b.pid &&
-           a.command == b.command && a.dead == b.dead && a.activity == b.activity;
+    return a.session == b.session && a.index == b.index && a.pid == b.pid && a.command == b.command &&
+           a.dead == b.dead && a.activity == b.activity;
 }
 
 }  // namespace
@@ -34,6 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& p : panes) {
         FUZZ_CHECK(!p.session.empty() && p.session.find_first_of("\t\n") == std::string::npos, "bad pane session");
         FUZZ_CHECK(p.pid > 0, "pane without a pid");
+        FUZZ_CHECK(p.index >= 0, "negative pane index");
         FUZZ_CHECK(p.command.find('\n') == std::string::npos, "pane command spans lines");
         rendered += p.session + "\t" + std::to_string(p.index) + "\t" + std::to_string(p.pid) + "\t" + p.command +
                     "\t" + (p.dead ? "1" : "0") + "\t" + std::to_string(p.activity) + "\n";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <mosaic/support/text.hpp>
+
 #include "options.hpp"
 
 using namespace mosaic::host;
@@ -68,6 +70,19 @@ TEST(Utf8, RejectsMalformedText) {
     EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
     EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80")); // past U+10FFFF
     EXPECT_FALSE(is_valid_utf8("\x80"));             // stray continuation
+}
+
+TEST(Utf8, ValidPrefixEndsAtTheFirstBadByte) {
+    EXPECT_EQ(mosaic::support::utf8_valid_prefix(""), 0u);
+    EXPECT_EQ(mosaic::support::utf8_valid_prefix("caf\xc3\xa9"), 5u);
+    EXPECT_EQ(mosaic::support::utf8_valid_prefix("caf\xe9!"), 3u);
+    EXPECT_EQ(mosaic::support::utf8_valid_prefix("ab\xe2\x82"), 2u);  // truncated at the end
+}
+
+TEST(Utf8, ControlCharacters) {
+    EXPECT_FALSE(mosaic::support::has_control_character("caf\xc3\xa9 ~"));
+    for (const char* s : {"a\tb", "a\nb", "\x7f", "\x1b[0m"}) EXPECT_TRUE(mosaic::support::has_control_character(s)) << s;
+    EXPECT_TRUE(mosaic::support::has_control_character(std::string_view("a\0b", 3)));
 }
 
 TEST(Utf8, MessagesShowBadBytesEscaped) {

@@ -67,6 +67,19 @@ TEST_F(MembershipFixture, AddRejectsBadInputWithoutWriting) {
     EXPECT_EQ(read_text(paths.roster), before);
 }
 
+TEST_F(MembershipFixture, AddRejectsAControlCharacterInAFlagValueNamingTheFlag) {
+    AddOptions o = add("a", "claude");
+    o.agent.working_directory = "/src/a\nb";
+    try {
+        add_agent(o, paths, runner);
+        ADD_FAILURE() << "no error";
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), mosaic::exit_usage);
+        EXPECT_THAT(e.what(), HasSubstr("--working-dir holds a control character ('/src/a\\x0ab')"));
+    }
+    EXPECT_FALSE(std::filesystem::exists(paths.roster));
+}
+
 TEST_F(MembershipFixture, AddAcceptsARuntimeTheRosterDeclares) {
     write_text(paths.roster, "version: 1\nruntimes: { aider: {} }\nagents: []\n");
     add_agent(add("x", "aider"), paths, runner);

@@ -207,3 +207,51 @@ TEST(Roster, RemovingAnAgentKeepsTheOthers) {
     EXPECT_EQ(r.agents[0].name, "coder-1");
     EXPECT_EQ(r.default_working_directory, "~/src");
 }
+
+TEST(Roster, TextThatIsNotUtf8IsRefusedWhereItIs) {
+    // yaml-cpp would read the byte as it is and write it back as U+FFFD on `fleet add`.
+    std::string msg = error_of([] {
+        parse_roster("version: 1\nagents:\n  - { name: a, runtime: pi, model_hint: caf\xe9 }\n", "/r.yaml");
+    });
+    EXPECT_THAT(msg, HasSubstr("'/r.yaml' line 3 column 44: byte 0xE9 is not UTF-8; save the file as UTF-8 text"));
+    EXPECT_NO_THROW(parse_roster("version: 1\nagents:\n  - { name: a, runtime: pi, model_hint: café }\n", "/r.yaml"));
+}
+
+TEST(Roster, ControlCharactersAreRefusedAndShownEscaped) {
+    std::string msg = error_of([] { parse_roster(std::string("version: 1\nagents: []\n\x06: 1\n"), "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("'/r.yaml' line 3 column 1: control character 0x06"));
+    // In a double-quoted value, through an escape: the message shows it as \xNN, never raw,
+    // so a NUL does not cut the message short.
+    msg = error_of([] { parse_roster("version: 1\nagents:\n  - { name: \"a\\0b\", runtime: pi }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("key 'agents[0].name' holds a control character ('a\\x00b')"));
+    EXPECT_THAT(msg, HasSubstr("in '/r.yaml' line 3"));
+    msg = error_of([] { parse_roster("version: 1\ndefaults: { working_directory: \"/a\\nb\" }\n", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("key 'defaults.working_directory' holds a control character ('/a\\x0ab')"));
+    // yaml-cpp's own message quotes the byte after a backslash: at the end of the text, its
+    // end-of-stream character 0x04.
+    msg = error_of([] { parse_roster("version: 1\nruntimes: \"q\\", "/r.yaml"); });
+    EXPECT_THAT(msg, HasSubstr("line 2 column 15: unknown escape character: \\x04;"));
+    // Tabs and CRLF line ends are YAML's own.
+    EXPECT_NO_THROW(parse_roster("version:\t1\r\nagents: []\r\n", "/r.yaml"));
+}
+
+TEST(Roster, AKeyWhoseEscapedFormIsLongIsWrittenSoThatItReadsBack) {
+    // 600 '"' + 400 'a' is 1000 characters as written here, but 1600 once yaml-cpp's emitter
+    // escapes each quote: past the 1024-character limit of a simple key, so the rewrite falls
+    // back to explicit "? key" entries instead of writing a file it cannot read.
+    std::string runtime = std::string(600, '"') + std::string(400, 'a');
+    std::string text = "version: 1\nruntimes:\n  '" + runtime + "': { reset_command: /clear }\nagents: []\n";
+    Roster before = parse_roster(text, "r.yaml");
+    ASSERT_TRUE(before.runtimes.count(runtime));
+    Agent a;
+    a.name = "x";
+    a.runtime = runtime;
+    std::string with = roster_text_with_agent(text, a, "r.yaml");
+    EXPECT_THAT(with, HasSubstr("? "));
+    Roster after = parse_roster(with, "r.yaml");
+    EXPECT_EQ(after.runtimes, before.runtimes);
+    ASSERT_EQ(after.agents.size(), 1u);
+    EXPECT_EQ(after.agents[0].runtime, runtime);
+    Roster removed = parse_roster(roster_text_without_agent(with, "x", "r.yaml"), "r.yaml");
+    EXPECT_EQ(removed, before);
+}
