@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs the whole test suite twice over:
 #   1. a normal build (build/), all tests with ctest -j2;
-#   2. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), all tests again.
+#   2. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), all tests again;
+#   3. the fuzz targets built with clang + libFuzzer (build-fuzz/), each run for 30 s
+#      (tests/fuzz/run.sh) from a fixed seed, so that a CI run repeats the mutations a
+#      developer ran before pushing (MOSAIC_FUZZ_SEED overrides it).
 # Throw-away PostgreSQL and Redis servers (scripts/test-servers.sh) serve the gateway's
 # team-tier tests on loopback for both passes and are stopped at the end. Those tests skip
 # loudly when the servers are missing, except under CI=true, where they fail instead.
-# Pass --quick to skip the sanitizer pass. Exit status is non-zero if anything failed.
+# Pass --quick to skip the sanitizer pass and the fuzzing. Exit status is non-zero if anything failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
@@ -37,4 +40,6 @@ if [ "$quick" -eq 0 ]; then
   echo "== tests under sanitizers"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$root/build-asan" -j2 --output-on-failure --timeout 900
+  echo "== fuzz (clang + libFuzzer + sanitizers, 30 s per target)"
+  MOSAIC_FUZZ_JOBS=${MOSAIC_JOBS:-2} MOSAIC_FUZZ_SEED=${MOSAIC_FUZZ_SEED:-1} "$root/tests/fuzz/run.sh" 30 "$root/build-fuzz"
 fi

@@ -11,12 +11,20 @@
 # under tests/fuzz/corpus/<target>/ once fixed, so the replay test keeps it fixed).
 #
 # Environment: MOSAIC_FUZZ_JOBS (build parallelism, default 1), MOSAIC_FUZZ_TARGETS (a
-# space-separated subset of the targets), MOSAIC_FUZZ_KEEP=1 (keep the temporary corpora).
+# space-separated subset of the targets), MOSAIC_FUZZ_SEED (libFuzzer's -seed: the same seed
+# replays the same sequence of mutations, so a run is repeatable up to where time cuts it;
+# default: a new random seed each run, printed in the log), MOSAIC_FUZZ_KEEP=1 (keep the
+# temporary corpora).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-30}
 build=${2:-$root/build-fuzz}
 jobs=${MOSAIC_FUZZ_JOBS:-1}
+seed_flag=()
+if [ -n "${MOSAIC_FUZZ_SEED:-}" ]; then
+  case "$MOSAIC_FUZZ_SEED" in *[!0-9]* | 0) echo "run.sh: MOSAIC_FUZZ_SEED must be a number >= 1" >&2; exit 2 ;; esac
+  seed_flag=(-seed="$MOSAIC_FUZZ_SEED")
+fi
 # (0 would mean "no limit" to libFuzzer.)
 case "$seconds" in '' | *[!0-9]* | 0) echo "usage: tests/fuzz/run.sh [SECONDS >= 1] [BUILD_DIR]" >&2; exit 2 ;; esac
 
@@ -56,7 +64,7 @@ for t in $targets; do
   cp -- "$root/tests/fuzz/corpus/$t"/* "$work/$t/corpus/"
   echo "== $t: ${seconds} s"
   set +e
-  (cd "$work/$t" && TMPDIR="$work/$t/tmp" "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  (cd "$work/$t" && TMPDIR="$work/$t/tmp" "$exe" ${seed_flag[@]+"${seed_flag[@]}"} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-artifacts/$t/" "$work/$t/corpus") >"$work/$t/log" 2>&1
   rc=$?
   set -e
