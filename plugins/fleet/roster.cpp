@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <regex>
 #include <set>
-#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -58,12 +57,9 @@ void check_characters(const std::string& text, const std::string& origin) {
     };
     while (bad < utf8 && printable(text[bad])) ++bad;
     if (bad == text.size()) return;
-    auto before = std::string_view(text).substr(0, bad);
-    std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
-    std::size_t column = bad - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1) + 1;
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
-    std::string at = "'" + origin + "' line " + std::to_string(line) + " column " + std::to_string(column);
+    std::string at = "'" + origin + "' " + support::line_column(text, bad);
     if (bad < utf8)
         throw Error(exit_usage, at + ": control character " + byte + " (YAML text cannot hold one); remove it");
     throw Error(exit_usage, at + ": byte " + byte + " is not UTF-8; save the file as UTF-8 text");

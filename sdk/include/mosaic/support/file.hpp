@@ -61,7 +61,9 @@ struct EnvFile {
     static EnvFile parse(const std::string& text, const std::string& origin);
     static EnvFile load(const fs::path& path);  // empty when the file does not exist
     std::optional<std::string> get(const std::string& key) const;
-    void set(const std::string& key, const std::string& value);  // replaces in place or appends
+    // Replaces the key's line in place (dropping repeats) or appends one. Throws
+    // mosaic::Error(exit_usage) for an invalid key or a value holding a line break.
+    void set(const std::string& key, const std::string& value);
     bool erase(const std::string& key);
     std::map<std::string, std::string> values() const;
     std::string render() const;  // bare `KEY=` for empty values; quotes values needing them
