@@ -167,29 +167,47 @@ ToggleResult toggle_hooks(const ojson& doc, const std::string& target, bool enab
     }
 
     if (std::find(ids.begin(), ids.end(), target) != ids.end()) {
+        // Every group with that id (ids are Mosaic's convention; nothing stops a user from
+        // copying a group without renaming it), so that doing it twice changes nothing.
         r.subject = "hook '" + target + "'";
+        std::vector<std::pair<std::string, std::vector<ojson>>> moved;  // per event, in moving order
         ojson& from = section_of(r.doc, from_name);
         for (auto& [event, groups] : from.items()) {
-            for (std::size_t i = 0; i < groups.size(); ++i) {
-                if (group_id(groups[i]) != target) continue;
-                ojson group = groups[i];
-                groups.erase(i);
-                std::string ev = event;  // `from` changes below
-                erase_if_empty(from, ev);
-                ojson& to = section_of(r.doc, to_name);
-                if (!to.contains(ev)) to[ev] = ojson::array();
-                if (enable) {
-                    reinsert(to[ev], std::move(group));
-                } else {
-                    group[position_key] = i;
-                    to[ev].push_back(std::move(group));
+            std::vector<ojson> taken;
+            if (enable) {
+                // The last one disabled first, each back at the position it was taken from.
+                for (std::size_t i = groups.size(); i-- > 0;) {
+                    if (group_id(groups[i]) != target) continue;
+                    taken.push_back(std::move(groups[i]));
+                    groups.erase(i);
                 }
-                r.changed = true;
-                r.groups = 1;
-                return r;
+            } else {
+                for (std::size_t i = 0; i < groups.size();) {
+                    if (group_id(groups[i]) != target) {
+                        ++i;
+                        continue;
+                    }
+                    ojson group = std::move(groups[i]);
+                    groups.erase(i);
+                    group[position_key] = i;  // where it was once the ones before it had left
+                    taken.push_back(std::move(group));
+                }
+            }
+            if (!taken.empty()) moved.emplace_back(event, std::move(taken));
+        }
+        for (const auto& [event, taken] : moved) erase_if_empty(from, event);
+        // `from` is not used below: adding the other section may move it.
+        for (auto& [event, taken] : moved) {
+            ojson& to = section_of(r.doc, to_name);
+            if (!to.contains(event)) to[event] = ojson::array();
+            for (auto& group : taken) {
+                if (enable) reinsert(to[event], std::move(group));
+                else to[event].push_back(std::move(group));
+                ++r.groups;
             }
         }
-        return r;  // only in the other section: already in the wanted state
+        r.changed = r.groups > 0;
+        return r;  // nothing moved: only in the other section, already in the wanted state
     }
 
     bool known_event = std::find(claude_hook_events().begin(), claude_hook_events().end(), target) !=

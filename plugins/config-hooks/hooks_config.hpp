@@ -43,7 +43,7 @@ struct ToggleResult {
     std::string subject;  // "event 'PostToolUse'" or "hook 'typecheck'"
     std::size_t groups = 0;  // how many groups moved
 };
-// Disables (enable = false) or enables every group of an event, or the one group with that id.
+// Disables (enable = false) or enables every group of an event, or every group with that id.
 // Idempotent. Throws mosaic::Error(exit_usage) listing the events and ids that exist when
 // `target` names neither; `file` is only used in messages.
 ToggleResult toggle_hooks(const ojson& doc, const std::string& target, bool enable, const fs::path& file);

@@ -58,6 +58,25 @@ TEST(HooksToggle, DisableThenEnableOneGroupPutsItBackInItsPlace) {
     EXPECT_EQ(plain(on.doc), plain(doc));
 }
 
+TEST(HooksToggle, AnIdUsedTwiceMovesEveryGroupAndComesBackInOrder) {
+    // A group copied without renaming its id: one disable moves both (a second one then
+    // changes nothing), one enable puts both back where they were.
+    ojson doc = sample();
+    doc["hooks"]["PreToolUse"].push_back(doc["hooks"]["PreToolUse"][1]);
+    doc["hooks"]["PreToolUse"].back()["matcher"] = "Edit";
+    doc["hooks"]["PostToolUse"].push_back(doc["hooks"]["PreToolUse"][1]);
+    auto off = toggle_hooks(doc, "b", false, "f");
+    EXPECT_EQ(off.groups, 3u);
+    EXPECT_EQ(off.doc["hooks"]["PreToolUse"].size(), 2u);
+    EXPECT_EQ(off.doc["hooks"]["PostToolUse"].size(), 1u);
+    auto again = toggle_hooks(off.doc, "b", false, "f");
+    EXPECT_FALSE(again.changed);
+    EXPECT_EQ(again.doc, off.doc);
+    auto on = toggle_hooks(off.doc, "b", true, "f");
+    EXPECT_EQ(on.groups, 3u);
+    EXPECT_EQ(plain(on.doc), plain(doc));
+}
+
 TEST(HooksToggle, MixedDisablesUndoneByEventEnableRestoreOrder) {
     ojson doc = sample();
     auto one = toggle_hooks(doc, "b", false, "f");
