@@ -1,13 +1,18 @@
 #include <mosaic/support/file.hpp>
 
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstring>
 #include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include <mosaic/error.hpp>
 
@@ -24,6 +29,27 @@ void fsync_dir(const fs::path& dir) {
     if (fd < 0) return;  // best effort: some filesystems refuse directory fds
     ::fsync(fd);
     ::close(fd);
+}
+
+// Removes the temporary files of `name` in `dir` whose writer is gone: a SIGKILL or a power
+// loss between mkstemp and rename leaves one. Best effort. A pid that exists (or was reused)
+// keeps its file; so do names without a pid, from before the pid was part of the name.
+void remove_stale_temporaries(const fs::path& dir, const std::string& name) {
+    const std::string prefix = "." + name + ".tmp-";
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return;
+    std::vector<std::string> stale;
+    while (const dirent* ent = ::readdir(d)) {
+        std::string_view entry = ent->d_name;
+        if (entry.substr(0, prefix.size()) != prefix) continue;
+        entry.remove_prefix(prefix.size());
+        pid_t pid = 0;
+        auto [end, ec] = std::from_chars(entry.data(), entry.data() + entry.size(), pid);
+        if (ec != std::errc() || pid <= 0 || end == entry.data() + entry.size() || *end != '-') continue;
+        if (::kill(pid, 0) != 0 && errno == ESRCH) stale.emplace_back(ent->d_name);
+    }
+    ::closedir(d);
+    for (const auto& f : stale) ::unlink((dir / f).c_str());
 }
 
 }  // namespace
@@ -56,7 +82,8 @@ void write_file_atomic(const fs::path& path, const std::string& content, const W
     struct stat st {};
     if (!opts.force_mode && ::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
 
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    const std::string name = path.filename().string();
+    std::string tmpl = (dir / ("." + name + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX")).string();
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) fail("create a temporary file beside", path);
     auto cleanup = [&](const std::string& what) {
@@ -89,6 +116,7 @@ void write_file_atomic(const fs::path& path, const std::string& content, const W
         fail("replace", path, err);
     }
     fsync_dir(dir);
+    remove_stale_temporaries(dir, name);
 }
 
 void write_secret_file(const fs::path& path, const std::string& content) {

@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
@@ -45,6 +48,28 @@ TEST(AtomicWrite, LeavesNoTemporaryFilesBehind) {
     int n = 0;
     for (auto& e : fs::directory_iterator(t.path())) (void)e, ++n;
     EXPECT_EQ(n, 1);
+}
+
+TEST(AtomicWrite, RemovesTheTemporariesOfKilledWritersOfTheSameFile) {
+    TempDir t;
+    // A pid that no longer exists: a child that has exited and been reaped.
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) ::_exit(0);
+    ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+    const std::string dead = std::to_string(child), alive = std::to_string(::getppid());
+    const std::vector<std::string> stale{".f.tmp-" + dead + "-a1b2c3"};
+    const std::vector<std::string> kept{".f.tmp-" + alive + "-a1b2c3",  // a writer still running
+                                        ".f.tmp-x9y8z7",                // no pid in the name
+                                        ".g.tmp-" + dead + "-a1b2c3",   // another file's
+                                        ".f.tmp-" + dead};              // not this shape
+    for (const auto& n : stale) write_raw(t.path() / n, "old secret");
+    for (const auto& n : kept) write_raw(t.path() / n, "x");
+
+    write_file_atomic(t.path() / "f", "new");
+    EXPECT_EQ(read_file(t.path() / "f").value(), "new");
+    for (const auto& n : stale) EXPECT_FALSE(fs::exists(t.path() / n)) << n;
+    for (const auto& n : kept) EXPECT_TRUE(fs::exists(t.path() / n)) << n;
 }
 
 TEST(AtomicWrite, FailureNamesThePathAndKeepsTheOldFile) {

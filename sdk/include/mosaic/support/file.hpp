@@ -23,9 +23,12 @@ namespace fs = std::filesystem;
 // when it exists but cannot be read.
 std::optional<std::string> read_file(const fs::path& path);
 
-// Atomically replaces `path` with `content`. `mode` applies to a new file; an existing file
-// keeps its mode unless `force_mode` is set. Parent directories are created (0700 when
-// `private_dirs`, else 0755). Throws mosaic::Error (exit_failed) naming the path.
+// Atomically replaces `path` with `content` (a temporary ".<name>.tmp-<pid>-XXXXXX" beside it,
+// fsync'ed, renamed over it). `mode` applies to a new file; an existing file keeps its mode
+// unless `force_mode` is set. Parent directories are created (0700 when `private_dirs`, else
+// 0755). Throws mosaic::Error (exit_failed) naming the path. After the rename, temporary files
+// of `path` left by writers that were killed (their pid no longer exists) are removed: they
+// may hold an old copy of a secret.
 struct WriteOptions {
     std::optional<mode_t> mode;  // default 0644 for new files
     bool force_mode = false;
