@@ -94,15 +94,18 @@ public:
         }
     }
 
-    // A value goes into unit files, .env files and tmux commands: one line without control
-    // bytes (a double-quoted "\t" or "\n" would put one there). It is UTF-8: the text is, and
-    // yaml-cpp decodes escapes such as "\xFF" to UTF-8.
+    // A value goes into unit files, .env files and tmux commands: one line of UTF-8 without
+    // control bytes (a double-quoted "\t" or "\n" would put one there). The text is UTF-8,
+    // but yaml-cpp decodes the escapes "\_" and "\N" to the single bytes 0xA0 and 0x85.
     std::string string(const YAML::Node& v, const std::string& key) const {
         if (!v.IsScalar())  // yaml-cpp loads ~ and null as Null, not as a scalar
             fail("key '" + key + "' must be a string", v.Mark());
         const std::string& s = v.Scalar();
         if (support::has_control_character(s))
             fail("key '" + key + "' holds a control character ('" + s + "'); remove it", v.Mark());
+        if (!support::is_valid_utf8(s))
+            fail("key '" + key + "' is not UTF-8 ('" + s + "'); write the character itself, not an escape",
+                 v.Mark());
         return s;
     }
 

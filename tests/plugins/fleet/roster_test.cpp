@@ -215,6 +215,15 @@ TEST(Roster, TextThatIsNotUtf8IsRefusedWhereItIs) {
     });
     EXPECT_THAT(msg, HasSubstr("'/r.yaml' line 3 column 44: byte 0xE9 is not UTF-8; save the file as UTF-8 text"));
     EXPECT_NO_THROW(parse_roster("version: 1\nagents:\n  - { name: a, runtime: pi, model_hint: café }\n", "/r.yaml"));
+    // yaml-cpp decodes the escape "\_" (U+00A0) to the lone byte 0xA0, and "\N" to 0x85.
+    for (const char* escape : {"\\_", "\\N"}) {
+        msg = error_of([&] {
+            parse_roster(std::string("version: 1\nagents:\n  - { name: a, runtime: pi, model_hint: \"x") + escape + "\" }\n",
+                         "/r.yaml");
+        });
+        EXPECT_THAT(msg, HasSubstr("key 'agents[0].model_hint' is not UTF-8 ('x\\x")) << escape;
+        EXPECT_THAT(msg, HasSubstr("line 3")) << escape;
+    }
 }
 
 TEST(Roster, ControlCharactersAreRefusedAndShownEscaped) {
