@@ -1,7 +1,5 @@
 #include "options.hpp"
 
-#include <cstdio>
-
 namespace mosaic::host {
 
 ParseResult parse_global_options(const std::vector<std::string>& args) {
@@ -56,6 +54,5 @@ ParseResult parse_global_options(const std::vector<std::string>& args) {
     }
     return r;
 }
-
 
 }  // namespace mosaic::host

@@ -140,18 +140,8 @@ JsonDocument JsonDocument::load(const fs::path& path) {
     doc.text = std::move(*text);
     try {
         doc.value = ojson::parse(doc.text);
-    } catch (const ojson::parse_error& e) {
-        std::string what = e.what();
-        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-        if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-        std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
-        throw Error(exit_usage, "cannot parse '" + path.string() + "' " + line_column(doc.text, at) + ": " + what +
-                                    "; fix or remove the file");
     } catch (const ojson::exception& e) {
-        // out_of_range 406: a number too large for a double ("1e999"), which has no position.
-        std::string what = e.what();
-        if (auto space = what.find("] "); space != std::string::npos) what = what.substr(space + 2);
-        throw Error(exit_usage, "cannot parse '" + path.string() + "': " + what + "; fix or remove the file");
+        support::throw_json_parse_error(path, doc.text, e);
     }
     return doc;
 }

@@ -122,9 +122,11 @@ void write_pid_file(const std::filesystem::path& path, pid_t pid) {
     support::write_file_atomic(path, std::to_string(pid) + "\n", o);
 }
 
+std::filesystem::path pid_lock_file(const std::filesystem::path& pid_file) { return pid_file.string() + ".lock"; }
+
 void claim_pid_file(const std::filesystem::path& pid_file) {
     support::make_dirs(pid_file.parent_path(), 0700);
-    std::string lock = pid_file.string() + ".lock";
+    const std::string lock = pid_lock_file(pid_file).string();
     // Never closed: the lock lasts as long as this process (and is gone with it, however it ends).
     int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) throw Error(exit_failed, "cannot open '" + lock + "': " + std::strerror(errno));

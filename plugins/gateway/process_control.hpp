@@ -53,5 +53,7 @@ inline constexpr const char* pid_file_variable = "MOSAIC_GATEWAY_PID_FILE";
 // this process's pid to `pid_file` (atomically). Throws exit_refused, naming the pid on file,
 // when another process holds the lock: another daemon already runs for this home.
 void claim_pid_file(const std::filesystem::path& pid_file);
+// The lock claim_pid_file takes: "<pid_file>.lock".
+std::filesystem::path pid_lock_file(const std::filesystem::path& pid_file);
 
 }  // namespace mosaic::gateway

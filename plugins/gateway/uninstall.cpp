@@ -3,6 +3,7 @@
 #include <mosaic/error.hpp>
 
 #include "install_state.hpp"
+#include "process_control.hpp"
 #include "service_control.hpp"
 #include "systemd.hpp"
 
@@ -33,8 +34,8 @@ UninstallOutcome run_uninstall(GatewayDeps& deps, bool keep_data) {
         if (systemd) daemon.systemctl_checked("daemon-reload", {}, false);
     }
     std::error_code ec;
-    // gateway.pid.lock: claim_pid_file (process_control.hpp); .install-writing: install.
-    for (const auto& f : {p.env_file, p.config_file, p.meta_file, p.pid_file, fs::path(p.pid_file.string() + ".lock"),
+    // The lock of claim_pid_file (process_control.hpp); .install-writing: install.
+    for (const auto& f : {p.env_file, p.config_file, p.meta_file, p.pid_file, pid_lock_file(p.pid_file),
                           p.writing_marker, p.log_file})
         if (fs::remove(f, ec)) out.removed.push_back(f.string());
     if (fs::exists(p.data_dir)) {

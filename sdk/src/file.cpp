@@ -128,18 +128,23 @@ std::optional<nlohmann::json> load_json_file(const fs::path& path) {
     if (!text) return std::nullopt;
     try {
         return nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::parse_error& e) {
-        std::string what = e.what();
-        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-        if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-        throw Error(exit_usage, "cannot parse '" + path.string() + "' " + line_column(*text, e.byte ? e.byte - 1 : 0) + ": " + what +
-                                    "; fix or remove the file");
     } catch (const nlohmann::json::exception& e) {
-        // out_of_range 406: a number too large for a double ("1e999"), which has no position.
-        std::string what = e.what();
-        if (auto space = what.find("] "); space != std::string::npos) what = what.substr(space + 2);
-        throw Error(exit_usage, "cannot parse '" + path.string() + "': " + what + "; fix or remove the file");
+        throw_json_parse_error(path, *text, e);
     }
+}
+
+void throw_json_parse_error(const fs::path& path, const std::string& text, const nlohmann::json::exception& e) {
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
+    // (a parse error) or "[json.exception.out_of_range.406] " (anything else) prefix.
+    std::string what = e.what();
+    std::string at;
+    if (const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+        if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+        at = " " + line_column(text, pe->byte > 0 ? pe->byte - 1 : 0);
+    } else if (auto space = what.find("] "); space != std::string::npos) {
+        what = what.substr(space + 2);
+    }
+    throw Error(exit_usage, "cannot parse '" + path.string() + "'" + at + ": " + what + "; fix or remove the file");
 }
 
 void store_json_file(const fs::path& path, const nlohmann::json& value, const WriteOptions& opts) {

@@ -33,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mosaic/support/file.hpp>
 #include <mosaic/support/process.hpp>
 
 #include "test_env.hpp"
@@ -76,11 +77,7 @@ inline std::string slurp(const fs::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-inline std::optional<std::string> read_if_exists(const fs::path& p) {
-    std::error_code ec;
-    if (!fs::exists(p, ec)) return std::nullopt;
-    return slurp(p);
-}
+inline std::optional<std::string> read_if_exists(const fs::path& p) { return mosaic::support::read_file(p); }
 
 inline void spit(const fs::path& p, const std::string& text) {
     fs::create_directories(p.parent_path());

@@ -138,24 +138,15 @@ std::map<std::string, std::vector<ojson>> user_hooks(const ojson& settings) {
     return out;
 }
 
-// Mosaic hooks in settings.json, and the ones the enabled groups of hooks-config.json hold.
-std::size_t mirrored_count(const ojson& settings) {
+// The Mosaic hooks in a document's "hooks" section: settings.json's mirror, or the enabled
+// groups of hooks-config.json.
+std::size_t mosaic_hook_count(const ojson& doc) {
     std::size_t n = 0;
-    auto h = settings.find("hooks");
-    if (h == settings.end() || !h->is_object()) return 0;
+    auto h = doc.find("hooks");
+    if (h == doc.end() || !h->is_object()) return 0;
     for (const auto& [event, groups] : h->items())
         for (const auto& g : groups)
             if (auto inner = g.find("hooks"); inner != g.end() && inner->is_array())
-                for (const auto& hook : *inner) n += is_mosaic_hook(hook);
-    return n;
-}
-std::size_t wanted_count(const ojson& config) {
-    std::size_t n = 0;
-    auto h = config.find("hooks");
-    if (h == config.end() || !h->is_object()) return 0;
-    for (const auto& [event, groups] : h->items())
-        for (const auto& g : groups)
-            if (auto inner = g.find("hooks"); inner != g.end())
                 for (const auto& hook : *inner) n += is_mosaic_hook(hook);
     return n;
 }
@@ -166,9 +157,9 @@ void check_mirror(const ojson& settings, const ojson& config, const std::string&
     FUZZ_CHECK(other_keys(m, {"hooks"}) == other_keys(settings, {"hooks"}), "the mirror changed a key other than hooks");
     FUZZ_CHECK(user_hooks(m) == user_hooks(settings), "the mirror changed a user hook (" + what + ")");
     FUZZ_CHECK(mirror_into_settings(m, config, home) == m, "the mirror is not idempotent (" + what + ")");
-    FUZZ_CHECK(mirrored_count(m) == wanted_count(config), "the mirror does not hold exactly the enabled Mosaic hooks");
+    FUZZ_CHECK(mosaic_hook_count(m) == mosaic_hook_count(config), "the mirror does not hold exactly the enabled Mosaic hooks");
     ojson removed = mirror_into_settings(m, ojson(), home);
-    FUZZ_CHECK(mirrored_count(removed) == 0, "a Mosaic hook survived its removal");
+    FUZZ_CHECK(mosaic_hook_count(removed) == 0, "a Mosaic hook survived its removal");
     FUZZ_CHECK(user_hooks(removed) == user_hooks(settings), "removing the mirror changed a user hook");
 }
 

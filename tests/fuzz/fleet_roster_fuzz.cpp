@@ -8,12 +8,12 @@
 // session) and holds no control character, and nothing but UTF-8, in any value; adding an agent to an accepted roster
 // succeeds and reads back as the same roster plus that agent, and removing its first agent
 // reads back as the same roster minus that agent ("what we write must read back").
-#include <algorithm>
 #include <set>
 #include <string>
 #include <tuple>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "fuzz_support.hpp"
 #include "roster.hpp"
@@ -42,36 +42,6 @@ bool same_settings(const Roster& a, const Roster& b) {
            a.holder_session == b.holder_session && a.default_working_directory == b.default_working_directory;
 }
 
-// Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool valid_utf8(const std::string& s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;  // continuation bytes
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if ((c >> 5) == 0x6) n = 1;
-        else if ((c >> 4) == 0xe) n = 2;
-        else if ((c >> 3) == 0x1e) n = 3;
-        else return false;
-        if (i + n >= s.size()) return false;
-        unsigned long cp = c & (0x3f >> n);
-        for (std::size_t k = 1; k <= n; ++k) {
-            unsigned char d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3f);
-        }
-        static const unsigned long min[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += n + 1;
-    }
-    return true;
-}
-
-bool control(char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }
-
 Roster reparse(const std::string& text, const std::string& what) {
     try {
         return parse_roster(text, "roster.yaml");
@@ -91,11 +61,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const mosaic::Error& e) {
         std::string message = e.what();
         FUZZ_CHECK(message.find("roster.yaml") != std::string::npos, "error does not name the file: " + message);
-        FUZZ_CHECK(std::none_of(message.begin(), message.end(), control), "control byte in the message: " + message);
+        FUZZ_CHECK(!mosaic::support::has_control_character(message), "control byte in the message: " + message);
         return 0;
     }
 
-    FUZZ_CHECK(valid_utf8(text), "a roster that is not UTF-8 was accepted");
+    FUZZ_CHECK(mosaic::support::is_valid_utf8(text), "a roster that is not UTF-8 was accepted");
     FUZZ_CHECK(r.version == 1 && r.transport == "tmux", "unsupported version or transport accepted");
     std::vector<std::string> values{r.transport, r.holder_session, r.socket_name.value_or(""),
                                     r.default_working_directory.value_or("")};
@@ -107,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& v : {a.name, a.runtime, a.agent_class, a.model_hint.value_or(""), a.working_directory.value_or("")})
             values.push_back(v);
     for (const auto& v : values)
-        FUZZ_CHECK(valid_utf8(v) && std::none_of(v.begin(), v.end(), control), "value accepted with a control byte or not UTF-8: " + v);
+        FUZZ_CHECK(mosaic::support::is_valid_utf8(v) && !mosaic::support::has_control_character(v),
+                   "value accepted with a control byte or not UTF-8: " + v);
     FUZZ_CHECK(valid_agent_name(r.holder_session) && tmux_session_name(r.holder_session) == r.holder_session,
                "bad holder session accepted: " + r.holder_session);
     FUZZ_CHECK(!r.socket_name || !r.socket_name->empty(), "empty socket name kept");

@@ -46,6 +46,11 @@ void make_dirs(const fs::path& dir, mode_t mode = 0755);
 // throws mosaic::Error(exit_usage, "cannot parse '<path>' line L column C: <what>; fix or
 // remove the file"). An empty file is an error too.
 std::optional<nlohmann::json> load_json_file(const fs::path& path);
+// That error for an exception nlohmann threw while parsing `text`, read from `path` (any
+// nlohmann::basic_json: ordered_json throws the same types). A number too large for a double
+// ("1e999", out_of_range) has no position: the message then has none.
+[[noreturn]] void throw_json_parse_error(const fs::path& path, const std::string& text,
+                                         const nlohmann::json::exception& e);
 // Pretty-printed (2 spaces) with a final newline, atomically.
 void store_json_file(const fs::path& path, const nlohmann::json& value, const WriteOptions& opts = {});
 
