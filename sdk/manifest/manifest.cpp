@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <mosaic/plugin_abi.h>
+#include <mosaic/support/json.hpp>
 
 namespace mosaic::manifest {
 
@@ -64,6 +65,16 @@ bool valid_name(const std::string& s) {
 
 }  // namespace
 
+void validate(const Manifest& m) {
+    if (!valid_name(m.name)) throw std::runtime_error("'name' must match [a-z][a-z0-9-]*, got '" + m.name + "'");
+    if (m.library.empty() || m.library.find('/') != std::string::npos)
+        throw std::runtime_error("'library' must be a file name without '/'");
+    for (std::size_t i = 0; i < m.commands.size(); ++i)
+        if (!valid_name(m.commands[i].name))
+            throw std::runtime_error("'commands[" + std::to_string(i) + "].name' must match [a-z][a-z0-9-]*, got '" +
+                                     m.commands[i].name + "'");
+}
+
 Manifest from_json(const json& j) {
     if (!j.is_object()) throw std::runtime_error("a manifest must be a JSON object");
     if (uint_at(j, "schema", "") != static_cast<uint32_t>(schema_version))
@@ -71,11 +82,7 @@ Manifest from_json(const json& j) {
                                  std::to_string(schema_version) + ")");
     Manifest m;
     m.name = string_at(j, "name", "");
-    if (!valid_name(m.name))
-        throw std::runtime_error("'name' must match [a-z][a-z0-9-]*, got '" + m.name + "'");
     m.library = string_at(j, "library", "");
-    if (m.library.empty() || m.library.find('/') != std::string::npos)
-        throw std::runtime_error("'library' must be a file name without '/'");
     const json& abi = member(j, "abi", "");
     if (!abi.is_object()) throw std::runtime_error("'abi' must be an object");
     m.abi_major = uint_at(abi, "major", "abi.");
@@ -88,11 +95,8 @@ Manifest from_json(const json& j) {
     for (std::size_t i = 0; i < commands.size(); ++i) {
         std::string where = "commands[" + std::to_string(i) + "].";
         if (!commands[i].is_object()) throw std::runtime_error("'" + where.substr(0, where.size() - 1) + "' must be an object");
-        Command c{string_at(commands[i], "name", where), string_at(commands[i], "summary", where),
-                  string_at(commands[i], "usage", where, true)};
-        if (!valid_name(c.name))
-            throw std::runtime_error("'" + where + "name' must match [a-z][a-z0-9-]*, got '" + c.name + "'");
-        m.commands.push_back(std::move(c));
+        m.commands.push_back({string_at(commands[i], "name", where), string_at(commands[i], "summary", where),
+                              string_at(commands[i], "usage", where, true)});
     }
     if (j.contains("services")) {
         const json& services = j.at("services");
@@ -103,6 +107,7 @@ Manifest from_json(const json& j) {
             m.services.push_back({string_at(services[i], "name", where), string_at(services[i], "summary", where)});
         }
     }
+    validate(m);
     return m;
 }
 
@@ -127,7 +132,9 @@ Manifest load(const std::filesystem::path& path) {
     ::close(fd);
     json j;
     try {
-        j = json::parse(text);
+        j = support::parse_json_limited(text);
+    } catch (const support::JsonLimitError& e) {
+        throw std::runtime_error(std::string("not usable JSON: ") + e.what());
     } catch (const json::parse_error& e) {
         // nlohmann reports a byte offset; turn it into line and column.
         std::size_t line = 1, col = 1;
@@ -145,36 +152,48 @@ Manifest load(const std::filesystem::path& path) {
 }
 
 namespace {
-std::string c_str_or_throw(const char* s, const char* what) {
-    if (s == nullptr) throw std::runtime_error(std::string("descriptor field '") + what + "' is NULL");
+std::string required(const char* s, const std::string& what) {
+    if (s == nullptr) throw std::runtime_error("descriptor field '" + what + "' is NULL");
     return s;
+}
+
+// array[i] of a descriptor, checked: not NULL, and its struct_size reaches `fields_end`.
+template <class T>
+const T& entry(const T* const* array, uint32_t i, const std::string& where, std::size_t fields_end) {
+    const T* e = array[i];
+    if (e == nullptr) throw std::runtime_error("descriptor '" + where + "' is NULL");
+    if (e->struct_size < fields_end)
+        throw std::runtime_error("descriptor '" + where + "' struct_size " + std::to_string(e->struct_size) +
+                                 " is too small");
+    return *e;
 }
 }  // namespace
 
 Manifest from_descriptor(const mosaic_plugin_v1& d, const std::string& library_file) {
+    // Minor 0 fields are all required, so a descriptor must reach at least to shutdown.
     if (d.struct_size < offsetof(mosaic_plugin_v1, shutdown) + sizeof(d.shutdown))
         throw std::runtime_error("descriptor struct_size " + std::to_string(d.struct_size) + " is too small");
     Manifest m;
-    m.name = c_str_or_throw(d.name, "name");
+    m.name = required(d.name, "name");
     m.library = library_file;
     m.abi_major = d.abi_major;
     m.abi_minor = d.abi_minor;
-    m.version = c_str_or_throw(d.version, "version");
-    m.vendor = c_str_or_throw(d.vendor, "vendor");
-    m.summary = c_str_or_throw(d.summary, "summary");
+    m.version = required(d.version, "version");
+    m.vendor = required(d.vendor, "vendor");
+    m.summary = required(d.summary, "summary");
+    if (d.command_count > 0 && d.commands == nullptr) throw std::runtime_error("descriptor 'commands' is NULL");
+    if (d.service_count > 0 && d.services == nullptr) throw std::runtime_error("descriptor 'services' is NULL");
+    // Minor 0 fields of each element, name and summary, are required.
     for (uint32_t i = 0; i < d.command_count; ++i) {
-        const mosaic_command_v1* c = d.commands[i];
-        if (c == nullptr) throw std::runtime_error("descriptor command " + std::to_string(i) + " is NULL");
-        if (c->struct_size < offsetof(mosaic_command_v1, summary) + sizeof(c->summary))
-            throw std::runtime_error("descriptor command " + std::to_string(i) + " struct_size is too small");
-        const bool has_usage = MOSAIC_ABI_HAS_FIELD(c, mosaic_command_v1, usage);
-        m.commands.push_back({c_str_or_throw(c->name, "commands.name"), c_str_or_throw(c->summary, "commands.summary"),
-                              has_usage && c->usage ? c->usage : ""});
+        std::string where = "commands[" + std::to_string(i) + "]";
+        const auto& c = entry(d.commands, i, where, offsetof(mosaic_command_v1, summary) + sizeof(const char*));
+        std::string usage = MOSAIC_ABI_HAS_FIELD(&c, mosaic_command_v1, usage) && c.usage ? c.usage : "";
+        m.commands.push_back({required(c.name, where + ".name"), required(c.summary, where + ".summary"), usage});
     }
     for (uint32_t i = 0; i < d.service_count; ++i) {
-        const mosaic_service_v1* s = d.services[i];
-        if (s == nullptr) throw std::runtime_error("descriptor service " + std::to_string(i) + " is NULL");
-        m.services.push_back({c_str_or_throw(s->name, "services.name"), c_str_or_throw(s->summary, "services.summary")});
+        std::string where = "services[" + std::to_string(i) + "]";
+        const auto& s = entry(d.services, i, where, offsetof(mosaic_service_v1, summary) + sizeof(const char*));
+        m.services.push_back({required(s.name, where + ".name"), required(s.summary, where + ".summary")});
     }
     return m;
 }

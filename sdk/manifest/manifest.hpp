@@ -48,16 +48,23 @@ struct Manifest {
 
 nlohmann::json to_json(const Manifest& m);
 
+// The rules a manifest's values obey whatever it was read from (a file or the manifest
+// index): names match [a-z][a-z0-9-]*, the library is a file name without '/'. Throws
+// std::runtime_error naming the key.
+void validate(const Manifest& m);
+
 // Throws std::runtime_error with a message naming the offending key ("'commands[1].name' must
-// be a string") when the document is not a valid manifest.
+// be a string") when the document is not a valid manifest (validate() included).
 Manifest from_json(const nlohmann::json& j);
 
 // Reads and validates a manifest file; throws std::runtime_error naming the problem (parse
 // errors carry line and column).
 Manifest load(const std::filesystem::path& path);
 
-// Builds a manifest from a descriptor returned by mosaic_plugin_query(). Reads only the
-// fields the descriptor's struct_size covers. Throws std::runtime_error on a malformed one.
+// Builds a manifest from a descriptor returned by mosaic_plugin_query(): the one reader of a
+// descriptor, used by the host's loader and by the mosaic-plugin-manifest tool. Reads only
+// the fields each struct_size covers; throws std::runtime_error naming the field of a
+// malformed one (NULL string or array, struct_size too small).
 Manifest from_descriptor(const mosaic_plugin_v1& d, const std::string& library_file);
 
 // Empty when `a` (from a manifest) and `b` (from the library) agree; else what differs,

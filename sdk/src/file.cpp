@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/json.hpp>
 
 namespace mosaic::support {
 
@@ -52,7 +54,91 @@ void remove_stale_temporaries(const fs::path& dir, const std::string& name) {
     for (const auto& f : stale) ::unlink((dir / f).c_str());
 }
 
+[[noreturn]] void refuse_symlink(const fs::path& path, const std::string& why) {
+    throw Error(exit_refused, "'" + path.string() + "' is a symbolic link; " + why);
+}
+
+// The file a chain of symbolic links at `path` ends at (relative targets resolved against
+// the link's directory); `path` itself when it is not a link.
+fs::path final_target(const fs::path& path) {
+    fs::path p = path;
+    for (int hops = 0;; ++hops) {
+        std::error_code ec;
+        if (!fs::is_symlink(fs::symlink_status(p, ec))) return p;
+        if (hops >= 40) fail("resolve the symbolic links of", path, ELOOP);
+        fs::path target = fs::read_symlink(p, ec);
+        if (ec) fail("read the symbolic link", p, ec.value());
+        p = target.is_absolute() ? target : p.parent_path() / target;
+    }
+}
+
+std::string octal_mode(mode_t mode) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+    return buf;
+}
+
+// The reason `dir` (which exists) may not hold secrets, looking at it alone.
+std::optional<std::string> insecure_one(const fs::path& dir, const struct stat& st) {
+    const uid_t me = ::geteuid();
+    if (st.st_uid != me && st.st_uid != 0)
+        return "'" + dir.string() + "' is owned by uid " + std::to_string(st.st_uid) + ", not by you (uid " +
+               std::to_string(me) + "); anyone who owns it can replace what mosaic keeps in it: remove it (as its owner " +
+               "or root) and run the command again";
+    bool writable_by_others = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+    bool roots_sticky = st.st_uid == 0 && (st.st_mode & S_ISVTX) != 0;
+    if (writable_by_others && !roots_sticky)
+        return "'" + dir.string() + "' is writable by others (mode " + octal_mode(st.st_mode) +
+               "); anyone who can write it can replace what mosaic keeps in it: run 'chmod go-w " + dir.string() + "'";
+    return std::nullopt;
+}
+
+// `dir` and its parents, from the root down (the outermost problem is the one to fix first);
+// the ones that do not exist yet are skipped.
+std::optional<std::string> insecure_chain(const fs::path& dir) {
+    std::vector<fs::path> chain;
+    for (fs::path d = dir;; d = d.parent_path()) {
+        chain.push_back(d);
+        if (!d.has_relative_path()) break;  // the root
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        struct stat st {};
+        if (::stat(it->c_str(), &st) == 0) {
+            if (auto why = insecure_one(*it, st)) return why;
+        } else if (errno != ENOENT && errno != ENOTDIR) {
+            return "cannot check '" + it->string() + "': " + std::strerror(errno);
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+int open_no_follow(const fs::path& path, int flags, mode_t mode) {
+    int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd >= 0) return fd;
+    if (errno == ELOOP)
+        refuse_symlink(path, "mosaic does not follow links among its own files: remove it and run the command again");
+    fail("open", path);
+}
+
+std::optional<std::string> insecure_directory(const fs::path& dir) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(dir, ec).lexically_normal();
+    if (ec) absolute = dir;
+    if (auto why = insecure_chain(absolute)) return why;
+    // A symbolic link on the way leads elsewhere: where it leads is checked too (the directory
+    // holding the link itself was checked above).
+    fs::path existing = absolute;
+    while (!fs::exists(existing, ec) && existing.has_relative_path()) existing = existing.parent_path();
+    fs::path resolved = fs::canonical(existing, ec);
+    if (!ec && resolved != existing) return insecure_chain(resolved);
+    return std::nullopt;
+}
+
+void require_private_directory(const fs::path& dir) {
+    if (auto why = insecure_directory(dir)) throw Error(exit_refused, "unsafe directory: " + *why);
+}
 
 std::optional<std::string> read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -74,7 +160,12 @@ void make_dirs(const fs::path& dir, mode_t mode) {
     if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) fail("create directory", dir);
 }
 
-void write_file_atomic(const fs::path& path, const std::string& content, const WriteOptions& opts) {
+void write_file_atomic(const fs::path& requested, const std::string& content, const WriteOptions& opts) {
+    std::error_code link_ec;
+    if (opts.symlinks == Symlinks::refuse && fs::is_symlink(fs::symlink_status(requested, link_ec)))
+        refuse_symlink(requested, "mosaic does not write this file through a link: replace the link with the file "
+                                  "itself (or remove it) and run the command again");
+    const fs::path path = final_target(requested);
     fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     make_dirs(dir, opts.private_dirs ? 0700 : 0755);
 
@@ -120,17 +211,35 @@ void write_file_atomic(const fs::path& path, const std::string& content, const W
 }
 
 void write_secret_file(const fs::path& path, const std::string& content) {
-    write_file_atomic(path, content, WriteOptions{0600, true, true});
+    require_private_directory(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+    write_file_atomic(path, content, WriteOptions{0600, true, true, Symlinks::refuse});
+}
+
+namespace {
+template <class Json>
+Json parse_file_text(const std::string& text, const fs::path& path) {
+    try {
+        return parse_json_limited<Json>(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw_json_parse_error(path, text, e);
+    } catch (const JsonLimitError& e) {
+        throw Error(exit_usage, "cannot parse '" + path.string() + "': " + e.what() + "; fix or remove the file");
+    }
+}
+}  // namespace
+
+nlohmann::json parse_json_text(const std::string& text, const fs::path& path) {
+    return parse_file_text<nlohmann::json>(text, path);
+}
+
+nlohmann::ordered_json parse_ordered_json_text(const std::string& text, const fs::path& path) {
+    return parse_file_text<nlohmann::ordered_json>(text, path);
 }
 
 std::optional<nlohmann::json> load_json_file(const fs::path& path) {
     auto text = read_file(path);
     if (!text) return std::nullopt;
-    try {
-        return nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::exception& e) {
-        throw_json_parse_error(path, *text, e);
-    }
+    return parse_json_text(*text, path);
 }
 
 void throw_json_parse_error(const fs::path& path, const std::string& text, const nlohmann::json::exception& e) {

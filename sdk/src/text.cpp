@@ -1,6 +1,8 @@
 #include <mosaic/support/text.hpp>
 
-#include <cstdio>
+#include <algorithm>
+
+#include <fmt/format.h>
 
 namespace mosaic::support {
 
@@ -45,12 +47,57 @@ std::string escape_for_message(std::string_view s) {
         if ((c >= 0x20 && c != 0x7F) && (c < 0x80 || valid)) {
             out += ch;
         } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
+            out += fmt::format("\\x{:02x}", c);
         }
     }
     return out;
+}
+
+namespace {
+constexpr std::string_view white_space = " \t\n\v\f\r";
+}  // namespace
+
+std::string trim(std::string_view s) {
+    auto first = s.find_first_not_of(white_space);
+    if (first == std::string_view::npos) return {};
+    return std::string(s.substr(first, s.find_last_not_of(white_space) - first + 1));
+}
+
+std::string trim_end(std::string_view s) {
+    auto last = s.find_last_not_of(white_space);
+    return last == std::string_view::npos ? std::string() : std::string(s.substr(0, last + 1));
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Two rows and the one before them (for transpositions).
+    std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    return prev[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    if (word.empty()) return std::nullopt;
+    std::optional<std::string> best;
+    std::size_t best_distance = 0;
+    const std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, word.size() / 3 + 1));
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(word, c);
+        bool prefix = word.size() >= 2 && c.rfind(word, 0) == 0;
+        if (d > limit && !prefix) continue;
+        if (prefix) d = std::min(d, limit);
+        if (!best || d < best_distance || (d == best_distance && c < *best)) best = c, best_distance = d;
+    }
+    return best;
 }
 
 }  // namespace mosaic::support

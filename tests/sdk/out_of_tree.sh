@@ -12,7 +12,16 @@ test -f "$work/prefix/include/mosaic/plugin_abi.h"
 test -f "$work/prefix/lib/x86_64-linux-gnu/pkgconfig/mosaic-sdk.pc" -o -f "$work/prefix/lib/pkgconfig/mosaic-sdk.pc"
 
 cp -r "$src/sdk/examples/hello" "$work/hello-src"
-cmake -S "$work/hello-src" -B "$work/hello-build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+# An SDK built with sanitizers (the test command's second pass) has an instrumented support
+# library: a plugin linking it (with -z defs) is built with the same sanitizers, as its
+# author would have to.
+sanitize=$(sed -n 's/^MOSAIC_SANITIZE:STRING=//p' "$build/CMakeCache.txt")
+flags=()
+if [ -n "$sanitize" ]; then
+  flags=(-DCMAKE_CXX_FLAGS="-fsanitize=$sanitize -fno-omit-frame-pointer"
+         -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=$sanitize")
+fi
+cmake -S "$work/hello-src" -B "$work/hello-build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" "${flags[@]}" >/dev/null
 cmake --build "$work/hello-build" >/dev/null
 plugins="$work/hello-build/plugins"
 test -f "$plugins/hello.so"

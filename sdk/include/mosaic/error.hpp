@@ -1,7 +1,7 @@
 // mosaic/error.hpp - the one error type of plugin-side C++ code.
 //
-// Domain code throws mosaic::Error with an exit code from DESIGN section 4 and a message in
-// the house style (lowercase, no final period, subject quoted):
+// Domain code throws mosaic::Error with an exit code (docs/architecture.md, "Exit statuses")
+// and a message in the house style (lowercase, no final period, subject quoted):
 //     throw mosaic::Error(mosaic::exit_usage, "unknown key 'agnets' in '/x/roster.yaml' line 4");
 // The SDK trampolines turn it into host->set_error(code, message); only the host prints.
 #pragma once

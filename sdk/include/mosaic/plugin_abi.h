@@ -29,8 +29,9 @@
  * Errors
  *   No exception, longjmp or C++ type crosses the boundary. Functions return an exit
  *   status (0 success, 1 failed, 2 usage/invalid input, 3 refused because of state,
- *   130 interrupted; see DESIGN section 4) and describe failures with
- *   host->set_error(status, code, message).
+ *   130 interrupted; docs/architecture.md, "Exit statuses") and describe failures with
+ *   host->set_error(status, code, message). A status outside MOSAIC_EXIT_STATUS_VALID is
+ *   reported as MOSAIC_EXIT_FAILED by both sides.
  */
 #ifndef MOSAIC_PLUGIN_ABI_H
 #define MOSAIC_PLUGIN_ABI_H
@@ -62,12 +63,19 @@ extern "C" {
 #define MOSAIC_ABI_HAS_FIELD(ptr, type, field) \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
-/* Exit statuses shared by host and plugins (DESIGN section 4). */
+/* Exit statuses shared by host and plugins (docs/architecture.md, "Exit statuses"). */
 #define MOSAIC_EXIT_OK 0
 #define MOSAIC_EXIT_FAILED 1
 #define MOSAIC_EXIT_USAGE 2
 #define MOSAIC_EXIT_REFUSED 3
 #define MOSAIC_EXIT_INTERRUPTED 130
+
+/* The statuses run() and call() may return: 0..MOSAIC_EXIT_MAX, or MOSAIC_EXIT_INTERRUPTED.
+ * 126..255 belong to the shell (not executable, not found, killed by a signal), so a command
+ * never claims them; anything outside the range is reported as MOSAIC_EXIT_FAILED. */
+#define MOSAIC_EXIT_MAX 125
+#define MOSAIC_EXIT_STATUS_VALID(s) \
+    (((s) >= 0 && (s) <= MOSAIC_EXIT_MAX) || (s) == MOSAIC_EXIT_INTERRUPTED)
 
 /* Per-call status slot, owned by the host and opaque to plugins. The host passes one to
  * init/run/call; the plugin fills it only through host->set_error and host->emit_result.
@@ -97,7 +105,7 @@ struct mosaic_service_v1 {
     const char *summary;  /* required: one line, static */
 };
 
-/* Paths the host resolves once (DESIGN section 4). */
+/* Paths the host resolves once (docs/architecture.md, "Paths"). */
 enum mosaic_path_kind {
     MOSAIC_PATH_HOME = 0,        /* mosaic home: --mosaic-home, MOSAIC_HOME, ~/.config/mosaic */
     MOSAIC_PATH_CLAUDE_HOME = 1, /* CLAUDE_HOME, else ~/.claude */
@@ -208,8 +216,8 @@ struct mosaic_plugin_v1 {
      * Returns 0, or an exit status with the status set. `host` outlives shutdown(). */
     int32_t (*init)(const struct mosaic_host_v1 *host, void **plugin_ctx, mosaic_status *status);
     /* Run top-level command `command`. argv[0] is the command name, argv[1..argc-1] the
-     * words after it; all borrowed for the call. Returns the exit status (0..125, or 130),
-     * with the status set on failure. */
+     * words after it; all borrowed for the call. Returns the exit status (see
+     * MOSAIC_EXIT_STATUS_VALID), with the status set on failure. */
     int32_t (*run)(void *plugin_ctx, const char *command, int32_t argc, const char *const *argv,
                    mosaic_status *status);
     /* Serve `service` with JSON input; the result goes through host->emit_result. */

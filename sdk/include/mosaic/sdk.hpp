@@ -35,6 +35,8 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/plugin_abi.h>
+#include <mosaic/support/json.hpp>
+#include <mosaic/tone.hpp>
 
 namespace mosaic {
 
@@ -71,6 +73,10 @@ public:
     void out(std::string_view text) const { host_->write(host_->host_ctx, MOSAIC_STDOUT, text.data(), text.size()); }
     void err(std::string_view text) const { host_->write(host_->host_ctx, MOSAIC_STDERR, text.data(), text.size()); }
     bool color(int stream = MOSAIC_STDOUT) const { return host_->color_enabled(host_->host_ctx, stream) != 0; }
+    // `text` in the colour of `tone` when the host allows colour on `stream`, else as it is.
+    std::string paint(std::string_view text, Tone tone, int stream = MOSAIC_STDOUT) const {
+        return color(stream) ? mosaic::paint(text, tone) : std::string(text);
+    }
 
     // Terminal. Every prompt throws mosaic::Error when no answer can be had (headless
     // without a default, end of input, interrupt); the message names `headless_hint`.
@@ -146,7 +152,11 @@ public:
         int32_t rc = host_->call_service(host_->host_ctx, service.c_str(), in.c_str(), &detail::append_to_string, &reply);
         if (rc != 0) throw Error(rc, reply);
         if (reply.empty()) return nlohmann::json::object();
-        return nlohmann::json::parse(reply);
+        try {
+            return support::parse_json_limited(reply);
+        } catch (const std::exception& e) {
+            throw Error(exit_failed, "service '" + service + "' answered with unusable JSON: " + e.what());
+        }
     }
 
     const mosaic_host_v1* raw() const { return host_; }
@@ -194,7 +204,7 @@ int32_t guarded(const mosaic_host_v1* host, mosaic_status* status, F&& body) noe
     try {
         return body();
     } catch (const Error& e) {
-        int code = e.code() == 0 ? exit_failed : e.code();
+        int code = e.code() != 0 && MOSAIC_EXIT_STATUS_VALID(e.code()) ? e.code() : exit_failed;
         host->set_error(status, code, e.what());
         return code;
     } catch (const std::exception& e) {
@@ -253,14 +263,19 @@ struct Descriptor {
             std::vector<std::string> args;
             for (int32_t i = 1; i < argc; ++i) args.emplace_back(argv[i]);
             int rc = inst->plugin->run(command, args);
-            return (rc < 0 || rc > 255) ? exit_failed : rc;
+            return MOSAIC_EXIT_STATUS_VALID(rc) ? rc : exit_failed;
         });
     }
 
     static int32_t call(void* plugin_ctx, const char* service, const char* json_in, mosaic_status* status) noexcept {
         auto* inst = static_cast<Instance<P>*>(plugin_ctx);
         return guarded(inst->host, status, [&]() -> int32_t {
-            nlohmann::json input = (json_in && *json_in) ? nlohmann::json::parse(json_in) : nlohmann::json::object();
+            nlohmann::json input = nlohmann::json::object();
+            try {
+                if (json_in && *json_in) input = support::parse_json_limited(json_in);
+            } catch (const std::exception& e) {
+                throw Error(exit_usage, "the input of service '" + std::string(service) + "' is not usable JSON: " + e.what());
+            }
             std::string out = inst->plugin->call(service, input).dump();
             inst->host->emit_result(status, out.data(), out.size());
             return 0;

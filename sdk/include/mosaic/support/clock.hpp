@@ -2,9 +2,15 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
+#include <string>
 #include <vector>
 
 namespace mosaic::support {
+
+// `t` in UTC with a strftime(3) format, e.g. "%Y-%m-%dT%H:%M:%SZ" (ISO 8601) or
+// "%a, %d %b %Y %H:%M:%S GMT" (HTTP's IMF-fixdate).
+std::string format_utc(std::time_t t, const char* format);
 
 class Clock {
 public:

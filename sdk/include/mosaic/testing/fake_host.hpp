@@ -27,13 +27,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mosaic/host_side.hpp>
 #include <mosaic/plugin_abi.h>
-
-struct mosaic_status {
-    int32_t code = 0;
-    std::string message;
-    std::optional<std::string> result;
-};
 
 namespace mosaic::testing {
 
@@ -139,9 +134,11 @@ public:
         ensure_init();
         std::vector<const char*> argv{command.c_str()};
         for (const auto& a : args) argv.push_back(a.c_str());
-        return capture([&](mosaic_status* st) {
+        Result r = capture([&](mosaic_status* st) {
             return plugin_->run(plugin_ctx_, command.c_str(), static_cast<int32_t>(argv.size()), argv.data(), st);
         });
+        if (!MOSAIC_EXIT_STATUS_VALID(r.code)) r.code = MOSAIC_EXIT_FAILED;  // as the real host reports it
+        return r;
     }
 
     Result call(const std::string& service, const nlohmann::json& input = nlohmann::json::object()) {
@@ -157,9 +154,14 @@ public:
     }
     const mosaic_host_v1& table() const { return table_; }
 
-    // Result of init(); run()/call() call it on first use.
+    // Result of init(); run()/call() call it on first use. The paths are fixed here, as the
+    // real host fixes them before init: a pointer path() returned stays valid and unchanged.
     Result init() {
         descriptor();
+        path_cache_[MOSAIC_PATH_HOME] = home.string();
+        path_cache_[MOSAIC_PATH_CLAUDE_HOME] = claude_home.string();
+        path_cache_[MOSAIC_PATH_DATA_DIR] = data_dir.string();
+        path_cache_[MOSAIC_PATH_EXECUTABLE] = executable.string();
         Result r = capture([&](mosaic_status* st) { return plugin_->init(&table_, &plugin_ctx_, st); });
         init_done_ = true;
         ctx_ready_ = r.code == 0;
@@ -199,8 +201,8 @@ private:
         answers.pop_front();
         return a;
     }
-    static std::string headless_message(const char* question, const char* hint) {
-        return std::string("cannot ask '") + question + "' without a terminal; set " + (hint ? hint : "the value");
+    static std::string headless_message(const char* question, const char* hint, bool offer_yes = false) {
+        return host_side::headless_message(question ? question : "", hint ? hint : "", offer_yes);
     }
 
     static void s_write(void* h, int32_t stream, const char* data, size_t len) {
@@ -234,7 +236,7 @@ private:
         FakeHost& s = self(h);
         if (!s.interactive) {
             if (s.assume_yes) return *answer = 1, 0;
-            return give(sink, sc, headless_message(q, hint) + " or pass --yes"), MOSAIC_EXIT_USAGE;
+            return give(sink, sc, headless_message(q, hint, true)), MOSAIC_EXIT_USAGE;
         }
         auto a = s.next_answer(q);
         if (!a) return give(sink, sc, "no scripted answer for '" + std::string(q) + "'"), MOSAIC_EXIT_INTERRUPTED;
@@ -246,6 +248,8 @@ private:
         FakeHost& s = self(h);
         (void)options;
         (void)hint;
+        if (count == 0) return give(sink, sc, "nothing to choose from for '" + std::string(q) + "'"), MOSAIC_EXIT_USAGE;
+        if (def >= count) def = 0;
         if (!s.interactive) return *chosen = def, 0;
         auto a = s.next_answer(q);
         if (!a) return give(sink, sc, "no scripted answer for '" + std::string(q) + "'"), MOSAIC_EXIT_INTERRUPTED;
@@ -258,16 +262,8 @@ private:
         self(h).progress_events.push_back({label ? label : "", percent, done != 0});
     }
     static const char* s_path(void* h, int32_t kind) {
-        FakeHost& s = self(h);
-        std::string* slot = nullptr;
-        switch (kind) {
-            case MOSAIC_PATH_HOME: slot = &(s.path_cache_[0] = s.home.string()); break;
-            case MOSAIC_PATH_CLAUDE_HOME: slot = &(s.path_cache_[1] = s.claude_home.string()); break;
-            case MOSAIC_PATH_DATA_DIR: slot = &(s.path_cache_[2] = s.data_dir.string()); break;
-            case MOSAIC_PATH_EXECUTABLE: slot = &(s.path_cache_[3] = s.executable.string()); break;
-            default: return nullptr;
-        }
-        return slot->c_str();
+        if (kind < MOSAIC_PATH_HOME || kind > MOSAIC_PATH_EXECUTABLE) return nullptr;
+        return self(h).path_cache_[kind].c_str();
     }
     static const char* s_get_env(void* h, const char* name) {
         FakeHost& s = self(h);
