@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <pwd.h>
@@ -11,6 +10,7 @@
 #include <mosaic/plugin_abi.h>
 
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -59,10 +59,7 @@ void Session::keep_discovery_until_exit() {
     discovery_kept_until_exit = discovery_.release();
 }
 
-void Session::error(const std::string& message) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "mosaic: error: %s\n", message.c_str());
-}
+void Session::error(const std::string& message) { output::error(message); }
 
 const Discovery& Session::discovery() {
     if (discovery_) return *discovery_;
@@ -88,7 +85,7 @@ const Discovery& Session::discovery() {
             rules.index_dir = *in.home + "/.cache/mosaic/plugin-index";
     }
     if (env_is_1("MOSAIC_DEBUG_PLUGINS")) {
-        rules.debug = [](const std::string& m) { std::fprintf(stderr, "mosaic: plugins: %s\n", m.c_str()); };
+        rules.debug = [](const std::string& m) { output::err("mosaic: plugins: " + m + "\n"); };
         if (in.setuid) rules.debug("set-uid process: MOSAIC_PLUGIN_PATH, XDG_DATA_HOME and MOSAIC_PLUGIN_SYSTEM_PATH ignored");
         for (const auto& name : rules.disabled) rules.debug("'" + name + "' disabled by MOSAIC_PLUGINS_DISABLE");
     }
@@ -112,7 +109,6 @@ HostSettings Session::host_settings() {
     if (auto c = env("CLAUDE_HOME"); c && !c->empty()) s.claude_home = absolute(*c);
     else s.claude_home = home_dir() + "/.claude";
     s.executable = executable_path();
-    s.no_color = options_.no_color;
     s.debug_log = env_is_1("MOSAIC_DEBUG");
     s.debug_plugins = env_is_1("MOSAIC_DEBUG_PLUGINS");
     return s;
@@ -141,14 +137,15 @@ int run_mosaic(int argc, char** argv) {
         }
     }
     ParseResult parsed = parse_global_options(args);
+    if (parsed.options.no_color) output::disable_color();
     if (!parsed.error.empty()) {
         Session::error(parsed.error);
         return MOSAIC_EXIT_USAGE;
     }
     GlobalOptions& o = parsed.options;
     if (o.version) {  // before anything else: no plugin directory is read
-        std::printf("%s\n", version_line().c_str());
-        return 0;
+        output::out(version_line() + "\n");
+        return output::finish(0);
     }
 
     Session session(std::move(o));
@@ -162,8 +159,7 @@ int run_mosaic(int argc, char** argv) {
         rc = dispatch(session, words);
     }
     session.keep_discovery_until_exit();
-    std::fflush(stdout);
-    return rc;
+    return output::finish(rc);
 }
 
 }  // namespace mosaic::host

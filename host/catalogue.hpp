@@ -1,4 +1,4 @@
-// catalogue.hpp - the first-party plugins the host knows by name (SPEC section 5), so that a
+// catalogue.hpp - the first-party plugins the host knows by name (docs/behaviour.md, "First-party plugin catalogue"), so that a
 // command or service whose plugin is not installed names the package that provides it.
 #pragma once
 

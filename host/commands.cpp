@@ -12,8 +12,9 @@ namespace mosaic::host {
 
 namespace {
 
-constexpr std::array<BuiltinCommand, 4> builtins{{
+constexpr std::array<BuiltinCommand, 5> builtins{{
     {"completion", "print a shell completion script (bash, zsh or fish)", run_completion},
+    {"doctor", "check every installed plugin's health and say what to fix", run_doctor},
     {"help", "show this help, or a command's own help", run_help},
     {"plugins", "list installed plugins and whether they can be used", run_plugins},
     {"version", "show the version of mosaic and of its plugin ABI", run_version},
@@ -33,38 +34,6 @@ std::vector<std::string> builtin_names() {
     std::vector<std::string> out;
     for (const auto& c : builtins) out.emplace_back(c.name);
     return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    // Levenshtein with adjacent transpositions (optimal string alignment), two rows + one.
-    std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-        }
-        prev2 = prev;
-        prev = cur;
-    }
-    return prev[b.size()];
-}
-
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
-    if (word.empty()) return std::nullopt;
-    std::optional<std::string> best;
-    std::size_t best_distance = 0;
-    const std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, word.size() / 3 + 1));
-    for (const auto& c : candidates) {
-        std::size_t d = edit_distance(word, c);
-        bool prefix = word.size() >= 2 && c.rfind(word, 0) == 0;
-        if (d > limit && !prefix) continue;
-        if (prefix) d = std::min(d, limit);
-        if (!best || d < best_distance || (d == best_distance && c < *best)) best = c, best_distance = d;
-    }
-    return best;
 }
 
 int dispatch(Session& session, const std::vector<std::string>& args) {

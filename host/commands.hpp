@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <mosaic/support/text.hpp>
+
 namespace mosaic::host {
 
 class Session;
@@ -24,11 +26,8 @@ std::span<const BuiltinCommand> builtin_commands();
 const BuiltinCommand* find_builtin(std::string_view name);
 std::vector<std::string> builtin_names();
 
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
-// The candidate closest to `word` when it is plausibly a typo of it (a few edits, or a
-// prefix); ties go to the alphabetically first.
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+using support::closest_match;  // sdk: mosaic/support/text.hpp
+using support::edit_distance;
 
 // Runs `args[0]` with the words after it. Returns the exit status.
 int dispatch(Session& session, const std::vector<std::string>& args);
@@ -39,10 +38,11 @@ std::string version_line();
 // The text of `mosaic --help`, from manifests only.
 std::string help_text(const Discovery& discovery);
 
-// The built-ins, defined in help.cpp, plugins_list.cpp and completion.cpp.
+// The built-ins, defined in help.cpp, plugins_list.cpp, completion.cpp and doctor.cpp.
 int run_help(Session& session, const std::vector<std::string>& args);
 int run_version(Session& session, const std::vector<std::string>& args);
 int run_plugins(Session& session, const std::vector<std::string>& args);
 int run_completion(Session& session, const std::vector<std::string>& args);
+int run_doctor(Session& session, const std::vector<std::string>& args);
 
 }  // namespace mosaic::host

@@ -1,13 +1,13 @@
 // The `completion` built-in: shell scripts that complete global options, command names
 // (asked from `mosaic completion --commands` at completion time, so newly installed
 // plugins appear without regenerating the script) and the built-ins' arguments.
-#include <cstdio>
 #include <string>
 
 #include <mosaic/plugin_abi.h>
 
 #include "app.hpp"
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -56,6 +56,7 @@ _mosaic() {
                 COMPREPLY=($(compgen -W "--json --strict --help" -- "$cur"))
             fi ;;
         completion) ((COMP_CWORD == cmd_index + 1)) && COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+        doctor) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
         help) ((COMP_CWORD == cmd_index + 1)) && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         version) ;;
         *) COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -88,6 +89,7 @@ _mosaic() {
                 plugins) _arguments '1:subcommand:(list)' '--json[print one JSON document]' \
                              '--strict[exit 1 unless every plugin is ok or disabled]' ;;
                 completion) _arguments '1:shell:(bash zsh fish)' ;;
+                doctor) _arguments '--json[print one JSON document]' ;;
                 help)
                     commands=(${(f)"$(mosaic completion --described 2>/dev/null)"})
                     _describe -t commands 'mosaic command' commands ;;
@@ -140,6 +142,7 @@ complete -c mosaic -n '__mosaic_using_command plugins' -f -a list -d 'list insta
 complete -c mosaic -n '__mosaic_using_command plugins' -f -l json -d 'print one JSON document'
 complete -c mosaic -n '__mosaic_using_command plugins' -f -l strict -d 'exit 1 unless every plugin is ok or disabled'
 complete -c mosaic -n '__mosaic_using_command completion' -f -a 'bash zsh fish'
+complete -c mosaic -n '__mosaic_using_command doctor' -f -l json -d 'print one JSON document'
 complete -c mosaic -n '__mosaic_using_command help' -f -a '(__mosaic_commands)'
 )FISH";
 
@@ -149,8 +152,8 @@ int run_completion(Session& session, const std::vector<std::string>& args) {
     if (args.size() == 2) {
         const std::string& a = args[1];
         const char* script = a == "bash" ? bash_script : a == "zsh" ? zsh_script : a == "fish" ? fish_script : nullptr;
-        if (script) return std::fputs(script, stdout), 0;
-        if (a == "-h" || a == "--help") return std::fputs(completion_help, stdout), 0;
+        if (script) return output::out(script), 0;
+        if (a == "-h" || a == "--help") return output::out(completion_help), 0;
         // Used by the scripts at completion time; not advertised.
         if (a == "--commands" || a == "--described") {
             const Discovery& d = session.discovery();
@@ -160,8 +163,7 @@ int run_completion(Session& session, const std::vector<std::string>& args) {
                 else if (const PluginEntry* p = d.for_command(name))
                     for (const auto& c : p->manifest->commands)
                         if (c.name == name) summary = c.summary;
-                std::string line = a == "--commands" ? name : name + ":" + summary;
-                std::printf("%s\n", line.c_str());
+                output::out((a == "--commands" ? name : name + ":" + summary) + "\n");
             }
             return 0;
         }

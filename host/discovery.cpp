@@ -165,89 +165,100 @@ void list_dir(const fs::path& dir, DirListing& out, std::string& problem) {
 
 }  // namespace
 
-Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules) {
-    // Messages are only built when someone listens: discovery runs on every invocation.
-    const bool debugging = static_cast<bool>(rules.debug);
-    auto debug = [&](const std::string& msg) {
-        if (debugging) rules.debug(msg);
-    };
-    Discovery d;
+namespace {
 
+using Debug = std::function<void(const std::string&)>;  // empty: nobody listens
+
+// The candidates that exist, canonical and unique, in order.
+std::vector<SearchDir> searched_dirs(const std::vector<SearchDir>& candidates, const Debug& debug) {
+    std::vector<SearchDir> dirs;
     for (const auto& c : candidates) {
         std::error_code ec;
         fs::path canon = fs::canonical(c.path, ec);
+        auto skip = [&](const std::string& why) {
+            if (debug) debug("skipping '" + c.path.string() + "' (from " + c.origin + "): " + why);
+        };
         if (ec) {
-            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): " + ec.message());
+            skip(ec.message());
             continue;
         }
         if (!fs::is_directory(canon, ec)) {
-            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): not a directory");
+            skip("not a directory");
             continue;
         }
-        auto seen = std::find_if(d.dirs.begin(), d.dirs.end(), [&](const SearchDir& s) { return s.path == canon; });
-        if (seen != d.dirs.end()) {
-            debug("skipping '" + c.path.string() + "' (from " + c.origin + "): same directory as '" +
-                  canon.string() + "' (from " + seen->origin + "), already searched");
+        auto seen = std::find_if(dirs.begin(), dirs.end(), [&](const SearchDir& s) { return s.path == canon; });
+        if (seen != dirs.end()) {
+            if (debug) skip("same directory as '" + canon.string() + "' (from " + seen->origin + "), already searched");
             continue;
         }
-        debug("searching '" + canon.string() + "' (from " + c.origin + ")");
-        d.dirs.push_back({canon, c.origin});
+        if (debug) debug("searching '" + canon.string() + "' (from " + c.origin + ")");
+        dirs.push_back({canon, c.origin});
     }
+    return dirs;
+}
 
-    std::unordered_map<std::string, std::size_t> winner;  // plugin name -> index of the first match
-    for (const auto& dir : d.dirs) {
-        std::string problem;
-        DirListing listing;
-        list_dir(dir.path, listing, problem);
-        if (!problem.empty()) debug("cannot read all of '" + dir.path.string() + "': " + problem);
-        const std::string dir_str = dir.path.string();
-        ManifestIndex index(rules.index_dir, dir_str, listing.fd);
-        d.plugins.reserve(d.plugins.size() + listing.manifests.size());
-        for (const auto& fname : listing.manifests) {
-            PluginEntry e;
-            e.manifest_path.reserve(dir_str.size() + 1 + fname.size());
-            e.manifest_path.append(dir_str).append(1, '/').append(fname);
-            e.name = fname.substr(0, fname.size() - std::string_view(manifest::suffix).size());
-            auto parsed = index.get(fname);
-            if (auto* m = std::get_if<manifest::Manifest>(&parsed)) {
-                e.manifest = std::move(*m);
-                e.name = e.manifest->name;
-                e.library_path.reserve(dir_str.size() + 1 + e.manifest->library.size());
-                e.library_path.append(dir_str).append(1, '/').append(e.manifest->library);
-            } else {
-                e.status = PluginStatus::invalid_manifest;
-                e.detail = std::move(std::get<std::string>(parsed));
-            }
-            if (e.status != PluginStatus::ok) {
-                // Without a valid manifest there is no trustworthy name: it claims nothing.
-            } else if (rules.disabled.count(e.name)) {
-                e.status = PluginStatus::disabled;
-                e.detail = "disabled by MOSAIC_PLUGINS_DISABLE";
-            } else if (auto w = winner.find(e.name); w != winner.end()) {
-                e.status = PluginStatus::shadowed;
-                e.detail = "shadowed by '" + d.plugins[w->second].manifest_path + "'";
-            } else {
-                winner[e.name] = d.plugins.size();
-                if (!listing.exists(e.manifest->library)) {
-                    e.status = PluginStatus::missing_library;
-                    e.detail = "library '" + e.library_path + "' does not exist";
-                } else if (!abi_compatible(rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,
-                                           e.manifest->abi_minor)) {
-                    e.status = PluginStatus::incompatible_abi;
-                    e.detail = abi_refusal(e.library_path, rules.host_abi_major, rules.host_abi_minor,
-                                           e.manifest->abi_major, e.manifest->abi_minor);
-                }
-            }
-            d.plugins.push_back(std::move(e));
+// The status of a plugin whose manifest is valid: disabled, shadowed by an earlier one of the
+// same name (`winner`), missing its library, built for another ABI, or ok.
+void judge(PluginEntry& e, const DirListing& listing, const DiscoveryRules& rules, const Discovery& d,
+           std::unordered_map<std::string, std::size_t>& winner) {
+    if (rules.disabled.count(e.name)) {
+        e.status = PluginStatus::disabled;
+        e.detail = "disabled by MOSAIC_PLUGINS_DISABLE";
+    } else if (auto w = winner.find(e.name); w != winner.end()) {
+        e.status = PluginStatus::shadowed;
+        e.detail = "shadowed by '" + d.plugins[w->second].manifest_path + "'";
+    } else {
+        winner[e.name] = d.plugins.size();
+        if (!listing.exists(e.manifest->library)) {
+            e.status = PluginStatus::missing_library;
+            e.detail = "library '" + e.library_path + "' does not exist";
+        } else if (!abi_compatible(rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,
+                                   e.manifest->abi_minor)) {
+            e.status = PluginStatus::incompatible_abi;
+            e.detail = abi_refusal(e.library_path, rules.host_abi_major, rules.host_abi_minor, e.manifest->abi_major,
+                                   e.manifest->abi_minor);
         }
-        index.save();
-        if (debugging && !index.file().empty())
-            debug("manifest index '" + index.file() + "': " + std::to_string(index.hits()) + " cached, " +
-                  std::to_string(index.misses()) + " parsed");
     }
+}
 
-    // Commands: built-ins always win, then the earlier plugin. A plugin with a colliding
-    // command is not used at all, so it never half-works.
+// Every manifest of `dir`, through the manifest index, appended to d.plugins.
+void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
+              std::unordered_map<std::string, std::size_t>& winner, const Debug& debug) {
+    std::string problem;
+    DirListing listing;
+    list_dir(dir.path, listing, problem);
+    if (!problem.empty() && debug) debug("cannot read all of '" + dir.path.string() + "': " + problem);
+    const std::string dir_str = dir.path.string();
+    ManifestIndex index(rules.index_dir, dir_str, listing.fd);
+    d.plugins.reserve(d.plugins.size() + listing.manifests.size());
+    for (const auto& fname : listing.manifests) {
+        PluginEntry e;
+        e.manifest_path.reserve(dir_str.size() + 1 + fname.size());
+        e.manifest_path.append(dir_str).append(1, '/').append(fname);
+        e.name = fname.substr(0, fname.size() - std::string_view(manifest::suffix).size());
+        auto parsed = index.get(fname);
+        if (auto* m = std::get_if<manifest::Manifest>(&parsed)) {
+            e.manifest = std::move(*m);
+            e.name = e.manifest->name;
+            e.library_path.reserve(dir_str.size() + 1 + e.manifest->library.size());
+            e.library_path.append(dir_str).append(1, '/').append(e.manifest->library);
+            judge(e, listing, rules, d, winner);
+        } else {
+            // Without a valid manifest there is no trustworthy name: it claims nothing.
+            e.status = PluginStatus::invalid_manifest;
+            e.detail = std::move(std::get<std::string>(parsed));
+        }
+        d.plugins.push_back(std::move(e));
+    }
+    index.save();
+    if (debug && !index.file().empty())
+        debug("manifest index '" + index.file() + "': " + std::to_string(index.hits()) + " cached, " +
+              std::to_string(index.misses()) + " parsed");
+}
+
+// Commands: built-ins always win, then the earlier plugin. A plugin with a colliding command
+// is not used at all, so it never half-works.
+void claim_commands(Discovery& d, const DiscoveryRules& rules, const Debug& debug) {
     for (std::size_t i = 0; i < d.plugins.size(); ++i) {
         PluginEntry& e = d.plugins[i];
         if (e.status != PluginStatus::ok) continue;
@@ -265,17 +276,27 @@ Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRule
         if (e.status != PluginStatus::ok) continue;
         for (const auto& c : e.manifest->commands) d.commands.emplace(c.name, i);
         for (const auto& s : e.manifest->services) {
-            if (!d.services.emplace(s.name, i).second && debugging)
+            if (!d.services.emplace(s.name, i).second && debug)
                 debug("service '" + s.name + "' of plugin '" + e.name + "' is already provided by plugin '" +
                       d.plugins[d.services[s.name]].name + "'; the first one is used");
         }
     }
+}
 
-    for (const auto& e : d.plugins) {
-        if (!debugging) break;
-        debug("plugin '" + e.name + "' from '" + e.manifest_path + "': " + status_text(e.status) +
-              (e.detail.empty() ? "" : " (" + e.detail + ")"));
-    }
+}  // namespace
+
+Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules) {
+    // Messages are only built when someone listens: discovery runs on every invocation.
+    const Debug& debug = rules.debug;
+    Discovery d;
+    d.dirs = searched_dirs(candidates, debug);
+    std::unordered_map<std::string, std::size_t> winner;  // plugin name -> index of the first match
+    for (const auto& dir : d.dirs) read_dir(dir, rules, d, winner, debug);
+    claim_commands(d, rules, debug);
+    if (debug)
+        for (const auto& e : d.plugins)
+            debug("plugin '" + e.name + "' from '" + e.manifest_path + "': " + status_text(e.status) +
+                  (e.detail.empty() ? "" : " (" + e.detail + ")"));
     return d;
 }
 

@@ -1,5 +1,6 @@
-// discovery.hpp - where plugins are looked for and what their manifests say (DESIGN
-// section 2). Reads manifests only: nothing here ever opens a plugin library.
+// discovery.hpp - where plugins are looked for and what their manifests say
+// (docs/architecture.md, "Discovery and the manifest index"). Reads manifests only: nothing
+// here ever opens a plugin library.
 //
 // Search order, first match of a plugin name wins:
 //   1. --plugin-dir DIR (repeatable, in the order given)

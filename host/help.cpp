@@ -1,7 +1,6 @@
 // The `help` and `version` built-ins. Help is built from manifests only: no library is
 // opened to list commands.
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -9,6 +8,7 @@
 
 #include "app.hpp"
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -21,21 +21,22 @@ const char* const usage_text =
     "usage: mosaic [--mosaic-home DIR] [--plugin-dir DIR]... [-y|--yes] [--no-color] <command> [args]\n"
     "       mosaic --help | --version\n"
     "\n"
-    "global options (before the command; everything after it goes to the command):\n"
+    "global options (the first four also after the command word, up to a '--'):\n"
     "  --mosaic-home DIR  mosaic home (default: $MOSAIC_HOME, else ~/.config/mosaic)\n"
     "  --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
     "  -y, --yes          never prompt: assume yes (same as MOSAIC_ASSUME_YES=1)\n"
-    "  --no-color         no colour in output (also when NO_COLOR is set)\n"
+    "  --no-color         no colour (also with NO_COLOR or TERM=dumb, or when not a terminal)\n"
     "  -h, --help         show this help\n"
     "  --version          show the version\n";
 
 const char* const footer_text =
     "\n"
-    "run 'mosaic <command> --help' for a command's own help.\n"
+    "run 'mosaic <command> --help' (or 'mosaic help <command>') for a command's own help.\n"
     "exit status: 0 success, 1 failed, 2 usage or invalid input, 3 refused (state, plugin\n"
-    "not installed or not usable), 130 interrupted.\n";
+    "not installed or not usable), 130 interrupted; 'gateway status': 0 running, 3 not\n"
+    "running, 4 not installed.\n";
 
-void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+void print(const std::string& s) { output::out(s); }
 
 }  // namespace
 
@@ -53,7 +54,7 @@ std::string help_text(const Discovery& d) {
     for (const auto& b : builtin_commands()) builtins.emplace_back(b.name, b.summary);
     for (const auto& [name, index] : d.commands) {
         const auto& cmds = d.plugins[index].manifest->commands;
-        auto it = std::find_if(cmds.begin(), cmds.end(), [&](const auto& c) { return c.name == name; });
+        auto it = std::find_if(cmds.begin(), cmds.end(), [&, n = name](const auto& c) { return c.name == n; });
         plugins.emplace_back(name, it->summary);
     }
     std::vector<Row> rows(builtins.size() + plugins.size());

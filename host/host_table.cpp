@@ -3,10 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <unistd.h>
+#include <type_traits>
 
 #include "catalogue.hpp"
 #include "loader.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -22,63 +23,81 @@ void give(mosaic_sink_fn sink, void* sink_ctx, const std::string& s) {
 
 std::string str(const char* s) { return s ? s : ""; }
 
-void h_write(void*, int32_t stream, const char* data, size_t len) {
-    if (data == nullptr || len == 0) return;
-    if (stream == MOSAIC_STDERR) {
-        std::fflush(stdout);  // keep the two streams in order on a shared terminal
-        std::fwrite(data, 1, len, stderr);
-    } else {
-        std::fwrite(data, 1, len, stdout);
+// Every callback is noexcept: an exception (std::bad_alloc while copying a message) must
+// not unwind into the plugin's C frames. `fallback` is what the callback returns then.
+template <class F, class R = std::invoke_result_t<F>>
+R guarded(F&& body, R fallback) noexcept {
+    try {
+        return body();
+    } catch (...) {
+        return fallback;
+    }
+}
+template <class F>
+void guarded(F&& body) noexcept {
+    try {
+        body();
+    } catch (...) {
     }
 }
 
-int32_t h_color_enabled(void* h, int32_t stream) {
-    const char* no_color = self(h).runtime->env("NO_COLOR");
-    const char* term = self(h).runtime->env("TERM");
-    bool tty = ::isatty(stream == MOSAIC_STDERR ? STDERR_FILENO : STDOUT_FILENO) == 1;
-    return tty && !self(h).runtime->settings().no_color && !(no_color && *no_color) && str(term) != "dumb";
+void h_write(void*, int32_t stream, const char* data, size_t len) noexcept {
+    if (data == nullptr || len == 0) return;
+    guarded([&] { output::write(stream == MOSAIC_STDERR ? MOSAIC_STDERR : MOSAIC_STDOUT, std::string_view(data, len)); });
 }
 
-int32_t h_is_interactive(void* h) { return self(h).runtime->terminal().interactive() ? 1 : 0; }
+int32_t h_color_enabled(void*, int32_t stream) noexcept {
+    return guarded([&] { return int32_t{output::color(stream)}; }, int32_t{0});
+}
+
+int32_t h_is_interactive(void* h) noexcept { return self(h).runtime->terminal().interactive() ? 1 : 0; }
 
 int32_t finish(const PromptResult& r, mosaic_sink_fn sink, void* sink_ctx) {
     give(sink, sink_ctx, r.text);
     return r.code;
 }
 
-int32_t h_prompt_line(void* h, const char* q, const char* def, const char* hint, mosaic_sink_fn sink, void* sc) {
-    std::optional<std::string> d;
-    if (def) d = def;
-    return finish(self(h).runtime->terminal().line(str(q), d, str(hint)), sink, sc);
+int32_t h_prompt_line(void* h, const char* q, const char* def, const char* hint, mosaic_sink_fn sink,
+                      void* sc) noexcept {
+    return guarded([&] {
+        std::optional<std::string> d;
+        if (def) d = def;
+        return finish(self(h).runtime->terminal().line(str(q), d, str(hint)), sink, sc);
+    }, int32_t{MOSAIC_EXIT_FAILED});
 }
 
-int32_t h_prompt_secret(void* h, const char* q, const char* hint, mosaic_sink_fn sink, void* sc) {
-    return finish(self(h).runtime->terminal().secret(str(q), str(hint)), sink, sc);
+int32_t h_prompt_secret(void* h, const char* q, const char* hint, mosaic_sink_fn sink, void* sc) noexcept {
+    return guarded([&] { return finish(self(h).runtime->terminal().secret(str(q), str(hint)), sink, sc); },
+                   int32_t{MOSAIC_EXIT_FAILED});
 }
 
 int32_t h_confirm(void* h, const char* q, int32_t def, const char* hint, int32_t* answer, mosaic_sink_fn sink,
-                  void* sc) {
-    bool yes = false;
-    auto r = self(h).runtime->terminal().confirm(str(q), def != 0, str(hint), yes);
-    if (r.code == 0 && answer) *answer = yes ? 1 : 0;
-    return r.code == 0 ? 0 : finish(r, sink, sc);
+                  void* sc) noexcept {
+    return guarded([&] {
+        bool yes = false;
+        auto r = self(h).runtime->terminal().confirm(str(q), def != 0, str(hint), yes);
+        if (r.code == 0 && answer) *answer = yes ? 1 : 0;
+        return r.code == 0 ? 0 : finish(r, sink, sc);
+    }, int32_t{MOSAIC_EXIT_FAILED});
 }
 
 int32_t h_select(void* h, const char* q, const char* const* options, uint32_t count, uint32_t def, const char* hint,
-                 uint32_t* chosen, mosaic_sink_fn sink, void* sc) {
-    std::vector<std::string> opts;
-    for (uint32_t i = 0; options && i < count; ++i) opts.push_back(str(options[i]));
-    uint32_t index = 0;
-    auto r = self(h).runtime->terminal().select(str(q), opts, def, str(hint), index);
-    if (r.code == 0 && chosen) *chosen = index;
-    return r.code == 0 ? 0 : finish(r, sink, sc);
+                 uint32_t* chosen, mosaic_sink_fn sink, void* sc) noexcept {
+    return guarded([&] {
+        std::vector<std::string> opts;
+        for (uint32_t i = 0; options && i < count; ++i) opts.push_back(str(options[i]));
+        uint32_t index = 0;
+        auto r = self(h).runtime->terminal().select(str(q), opts, def, str(hint), index);
+        if (r.code == 0 && chosen) *chosen = index;
+        return r.code == 0 ? 0 : finish(r, sink, sc);
+    }, int32_t{MOSAIC_EXIT_FAILED});
 }
 
-void h_progress(void* h, const char* label, int32_t percent, int32_t done) {
-    self(h).runtime->terminal().progress(str(label), percent, done != 0);
+void h_progress(void* h, const char* label, int32_t percent, int32_t done) noexcept {
+    guarded([&] { self(h).runtime->terminal().progress(str(label), percent, done != 0); });
 }
 
-const char* h_path(void* h, int32_t kind) {
+const char* h_path(void* h, int32_t kind) noexcept {
     Instance& in = self(h);
     const HostSettings& s = in.runtime->settings();
     switch (kind) {
@@ -90,37 +109,38 @@ const char* h_path(void* h, int32_t kind) {
     }
 }
 
-const char* h_get_env(void* h, const char* name) { return name ? self(h).runtime->env(name) : nullptr; }
-
-void h_log(void* h, int32_t level, const char* message) {
-    Instance& in = self(h);
-    if (level <= MOSAIC_LOG_INFO && !in.runtime->settings().debug_log) return;
-    const char* kind = level >= MOSAIC_LOG_ERROR ? "error"
-                       : level == MOSAIC_LOG_WARN ? "warning"
-                       : level == MOSAIC_LOG_INFO ? "info"
-                                                   : "debug";
-    std::string line = "mosaic: " + std::string(kind) + ": ";
-    if (level <= MOSAIC_LOG_INFO) line += in.entry->name + ": ";
-    line += str(message) + "\n";
-    std::fflush(stdout);
-    std::fwrite(line.data(), 1, line.size(), stderr);
+const char* h_get_env(void* h, const char* name) noexcept {
+    return name ? guarded([&] { return self(h).runtime->env(name); }, static_cast<const char*>(nullptr)) : nullptr;
 }
 
-void h_set_error(mosaic_status* st, int32_t code, const char* message) {
+void h_log(void* h, int32_t level, const char* message) noexcept {
+    guarded([&] {
+        Instance& in = self(h);
+        if (level >= MOSAIC_LOG_ERROR) return output::error(str(message));
+        if (level == MOSAIC_LOG_WARN) return output::warning(str(message));
+        if (!in.runtime->settings().debug_log) return;
+        output::err("mosaic: " + std::string(level == MOSAIC_LOG_INFO ? "info" : "debug") + ": " + in.entry->name +
+                    ": " + str(message) + "\n");
+    });
+}
+
+void h_set_error(mosaic_status* st, int32_t code, const char* message) noexcept {
     if (st == nullptr) return;
     st->code = code;
-    st->message = str(message);
+    guarded([&] { st->message = str(message); });
 }
 
-void h_emit_result(mosaic_status* st, const char* json, size_t len) {
-    if (st != nullptr) st->result = json ? std::string(json, len) : std::string();
+void h_emit_result(mosaic_status* st, const char* json, size_t len) noexcept {
+    if (st != nullptr) guarded([&] { st->result = json ? std::string(json, len) : std::string(); });
 }
 
-int32_t h_call_service(void* h, const char* name, const char* json_in, mosaic_sink_fn sink, void* sc) {
-    std::string out;
-    int rc = self(h).runtime->call_service(str(name), str(json_in), out);
-    give(sink, sc, out);
-    return rc;
+int32_t h_call_service(void* h, const char* name, const char* json_in, mosaic_sink_fn sink, void* sc) noexcept {
+    return guarded([&] {
+        std::string out;
+        int rc = self(h).runtime->call_service(str(name), str(json_in), out);
+        give(sink, sc, out);
+        return int32_t{rc};
+    }, int32_t{MOSAIC_EXIT_FAILED});
 }
 
 std::string exception_text() {
@@ -133,7 +153,7 @@ std::string exception_text() {
     }
 }
 
-int clamp_status(int rc) { return (rc < 0 || rc > 255) ? MOSAIC_EXIT_FAILED : rc; }
+int clamp_status(int rc) { return MOSAIC_EXIT_STATUS_VALID(rc) ? rc : MOSAIC_EXIT_FAILED; }
 
 }  // namespace
 
@@ -166,11 +186,10 @@ Instance& Runtime::instance(const PluginEntry& entry) {
     in.data_dir = settings_.home + "/plugins/" + entry.name;
 
     if (settings_.debug_plugins)
-        std::fprintf(stderr, "mosaic: plugins: loading '%s' for plugin '%s'\n", entry.library_path.c_str(),
-                     entry.name.c_str());
+        output::err("mosaic: plugins: loading '" + entry.library_path + "' for plugin '" + entry.name + "'\n");
     LoadResult loaded = load_plugin(entry.library_path, *entry.manifest);
     if (!loaded.descriptor) {
-        if (settings_.debug_plugins) std::fprintf(stderr, "mosaic: plugins: %s\n", loaded.error.c_str());
+        if (settings_.debug_plugins) output::err("mosaic: plugins: " + loaded.error + "\n");
         fail(in, MOSAIC_EXIT_REFUSED, loaded.error);
         return in;
     }

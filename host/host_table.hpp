@@ -10,17 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <mosaic/host_side.hpp>  // struct mosaic_status, shared with FakeHost
 #include <mosaic/plugin_abi.h>
 
 #include "discovery.hpp"
 #include "terminal.hpp"
-
-// The per-call status slot of the ABI; opaque to plugins.
-struct mosaic_status {
-    int32_t code = 0;
-    std::string message;
-    std::optional<std::string> result;
-};
 
 namespace mosaic::host {
 
@@ -28,7 +22,6 @@ struct HostSettings {
     std::string home;         // mosaic home
     std::string claude_home;
     std::string executable;   // /proc/self/exe
-    bool no_color = false;    // --no-color
     bool debug_log = false;   // MOSAIC_DEBUG=1: plugin debug/info logs shown
     bool debug_plugins = false;  // MOSAIC_DEBUG_PLUGINS=1: loading explained on stderr
 };

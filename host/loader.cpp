@@ -20,51 +20,6 @@ std::string abi_refusal(const std::string& file, uint32_t host_major, uint32_t h
 }
 
 namespace {
-
-std::string required(const char* s, const std::string& what) {
-    if (s == nullptr) throw std::runtime_error("descriptor field '" + what + "' is NULL");
-    return s;
-}
-
-}  // namespace
-
-manifest::Manifest describe(const mosaic_plugin_v1& d, const std::string& library_file) {
-    // Minor 0 fields are all required, so a descriptor must reach at least to shutdown.
-    if (d.struct_size < offsetof(mosaic_plugin_v1, shutdown) + sizeof(d.shutdown))
-        throw std::runtime_error("descriptor struct_size " + std::to_string(d.struct_size) + " is too small");
-    manifest::Manifest m;
-    m.name = required(d.name, "name");
-    m.library = library_file;
-    m.abi_major = d.abi_major;
-    m.abi_minor = d.abi_minor;
-    m.version = required(d.version, "version");
-    m.vendor = required(d.vendor, "vendor");
-    m.summary = required(d.summary, "summary");
-    if (d.command_count > 0 && d.commands == nullptr) throw std::runtime_error("descriptor 'commands' is NULL");
-    if (d.service_count > 0 && d.services == nullptr) throw std::runtime_error("descriptor 'services' is NULL");
-    for (uint32_t i = 0; i < d.command_count; ++i) {
-        const mosaic_command_v1* c = d.commands[i];
-        std::string where = "commands[" + std::to_string(i) + "]";
-        if (c == nullptr) throw std::runtime_error("descriptor '" + where + "' is NULL");
-        if (c->struct_size < offsetof(mosaic_command_v1, summary) + sizeof(c->summary))
-            throw std::runtime_error("descriptor '" + where + "' struct_size " + std::to_string(c->struct_size) +
-                                     " is too small");
-        std::string usage = MOSAIC_ABI_HAS_FIELD(c, mosaic_command_v1, usage) && c->usage ? c->usage : "";
-        m.commands.push_back({required(c->name, where + ".name"), required(c->summary, where + ".summary"), usage});
-    }
-    for (uint32_t i = 0; i < d.service_count; ++i) {
-        const mosaic_service_v1* s = d.services[i];
-        std::string where = "services[" + std::to_string(i) + "]";
-        if (s == nullptr) throw std::runtime_error("descriptor '" + where + "' is NULL");
-        if (s->struct_size < offsetof(mosaic_service_v1, summary) + sizeof(s->summary))
-            throw std::runtime_error("descriptor '" + where + "' struct_size " + std::to_string(s->struct_size) +
-                                     " is too small");
-        m.services.push_back({required(s->name, where + ".name"), required(s->summary, where + ".summary")});
-    }
-    return m;
-}
-
-namespace {
 // Handles of every library opened, kept until exit. RTLD_NODELETE keeps each library mapped
 // even past its handle, so descriptor strings and code stay valid whatever a plugin left
 // behind (threads, atexit handlers, pointers handed out).
@@ -108,7 +63,7 @@ LoadResult load_plugin(const std::string& library, const manifest::Manifest& exp
     }
     manifest::Manifest actual;
     try {
-        actual = describe(*d, std::filesystem::path(library).filename().string());
+        actual = manifest::from_descriptor(*d, std::filesystem::path(library).filename().string());
         if (d->init == nullptr || d->run == nullptr || d->call == nullptr)
             throw std::runtime_error("descriptor function 'init', 'run' or 'call' is NULL");
     } catch (const std::exception& e) {

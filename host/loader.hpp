@@ -21,10 +21,6 @@ constexpr bool abi_compatible(uint32_t host_major, uint32_t host_minor, uint32_t
 std::string abi_refusal(const std::string& file, uint32_t host_major, uint32_t host_minor, uint32_t plugin_major,
                         uint32_t plugin_minor);
 
-// Builds a manifest from a descriptor, reading only the fields each struct_size covers.
-// Throws std::runtime_error naming the problem.
-manifest::Manifest describe(const mosaic_plugin_v1& d, const std::string& library_file);
-
 struct LoadResult {
     const mosaic_plugin_v1* descriptor = nullptr;  // null on failure
     std::string error;                             // why, naming the file

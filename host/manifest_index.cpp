@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 namespace mosaic::host {
 
@@ -107,9 +108,7 @@ std::optional<ManifestKey> key_of(int dir_fd, const std::string& file_name, cons
 ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd)
     : plugin_dir_(plugin_dir), dir_fd_(dir_fd) {
     if (index_dir.empty()) return;
-    char name[32];
-    std::snprintf(name, sizeof name, "/%016llx.idx", static_cast<unsigned long long>(fnv1a(plugin_dir)));
-    file_ = index_dir + name;
+    file_ = fmt::format("{}/{:016x}.idx", index_dir, fnv1a(plugin_dir));
     // Layout: magic line, the directory (so a hash collision is only a miss), records.
     if (!slurp(file_, text_)) return;
     std::string_view t = text_;
@@ -189,7 +188,10 @@ void ManifestIndex::save() {
     for (std::size_t p = 1; p <= dir.size(); ++p)  // mkdir -p, best effort
         if (p == dir.size() || dir[p] == '/') ::mkdir(dir.substr(0, p).c_str(), 0755);
     std::string tmp = file_ + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A new file, never one found there (a link planted at this predictable name would have the
+    // write truncate its target).
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) return;
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ok = (::close(fd) == 0) && ok;
@@ -265,6 +267,13 @@ std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view valu
     for (auto& s : m.services)
         if (!f.next(s.name) || !f.next(s.summary)) return std::nullopt;
     if (!f.at_end()) return std::nullopt;
+    // The same rules as a manifest file (a record is only ever written from a valid one):
+    // an index edited by hand to name "../x.so" is not trusted, it is re-read.
+    try {
+        manifest::validate(m);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
     return ManifestOrError(std::move(m));
 }
 

@@ -27,7 +27,10 @@ struct ParseResult {
     std::string error;  // non-empty: a usage error (exit 2), in the house message style
 };
 
-// Parses argv[1..]. Options are recognised only before the command word; "--" ends them.
+// Parses argv[1..]. Before the command word every global option is recognised; after it,
+// --mosaic-home, --plugin-dir, -y/--yes and --no-color still are (they mean the same to every
+// command), while -h/--help, --version and everything else belong to the command. "--" ends
+// option processing (before the command word it is dropped, after it it is passed on).
 // Accepts "--opt VALUE" and "--opt=VALUE".
 ParseResult parse_global_options(const std::vector<std::string>& args);
 

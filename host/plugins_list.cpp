@@ -1,15 +1,14 @@
 // The `plugins` built-in: what was found, where, and whether it can be used. Manifests
 // only: no library is opened, so a plugin that crashes on load cannot break this.
-#include <algorithm>
-#include <array>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include <mosaic/plugin_abi.h>
+#include <mosaic/support/table.hpp>
 
 #include "app.hpp"
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -41,19 +40,17 @@ const char* const plugins_help =
     "  --json     print one JSON document: {\"plugins\": [...], \"search_path\": [...]}\n"
     "  --strict   exit 1 when any plugin is neither ok nor disabled (shadowed counts)\n";
 
+Tone status_tone(PluginStatus s) {
+    if (s == PluginStatus::ok) return Tone::ok;
+    return s == PluginStatus::shadowed || s == PluginStatus::disabled ? Tone::warn : Tone::bad;
+}
+
 std::string text_table(const Discovery& d) {
-    std::vector<std::array<std::string, 5>> rows{{"NAME", "VERSION", "ABI", "STATUS", "PATH"}};
+    std::vector<support::Row> rows{{"NAME", "VERSION", "ABI", "STATUS", "PATH"}};
     for (const auto& p : d.plugins)
-        rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(), status_text(p.status),
-                        p.manifest_path});
-    std::array<std::size_t, 5> width{};
-    for (const auto& r : rows)
-        for (std::size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], r[i].size());
-    std::string out;
-    for (const auto& r : rows) {
-        for (std::size_t i = 0; i < 4; ++i) out += r[i] + std::string(width[i] - r[i].size() + 2, ' ');
-        out += r[4] + "\n";
-    }
+        rows.push_back({p.name, p.manifest ? p.manifest->version : "-", p.abi_text(),
+                        {status_text(p.status), status_tone(p.status)}, p.manifest_path});
+    std::string out = support::render_table(rows, output::color(MOSAIC_STDOUT));
     std::string reasons;
     for (const auto& p : d.plugins)
         if (p.status != PluginStatus::ok && !p.detail.empty())
@@ -98,7 +95,7 @@ int run_plugins(Session& session, const std::vector<std::string>& args) {
         if (a == "list" && i == 1) continue;
         if (a == "--json") json = true;
         else if (a == "--strict") strict = true;
-        else if (a == "-h" || a == "--help") return std::fputs(plugins_help, stdout), 0;
+        else if (a == "-h" || a == "--help") return output::out(plugins_help), 0;
         else {
             Session::error("unknown argument '" + escape_for_message(a) + "' for 'plugins'; run 'mosaic plugins --help'");
             return MOSAIC_EXIT_USAGE;
@@ -106,7 +103,7 @@ int run_plugins(Session& session, const std::vector<std::string>& args) {
     }
     const Discovery& d = session.discovery();
     std::string out = json ? json_document(d) : text_table(d);
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    output::out(out);
     if (strict) {
         for (const auto& p : d.plugins)
             if (p.status != PluginStatus::ok && p.status != PluginStatus::disabled) return MOSAIC_EXIT_FAILED;

@@ -1,5 +1,9 @@
 #include "terminal.hpp"
 
+#include <mosaic/host_side.hpp>
+
+#include "output.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -14,13 +18,7 @@ namespace {
 volatile std::sig_atomic_t interrupted = 0;
 void on_sigint(int) { interrupted = 1; }
 
-void say(const std::string& s) {
-    std::fflush(stdout);
-    std::fwrite(s.data(), 1, s.size(), stderr);
-    std::fflush(stderr);
-}
-
-bool looks_like_variable(const std::string& hint) { return !hint.empty() && hint[0] != '-'; }
+void say(const std::string& s) { output::err(s); }
 
 // SIGINT interrupts the read (no SA_RESTART) instead of killing the process, so the
 // terminal mode is restored and the command ends with 130.
@@ -60,11 +58,6 @@ private:
 
 }  // namespace
 
-std::string headless_message(const std::string& question, const std::string& hint, bool offer_yes) {
-    std::string how = hint.empty() ? "" : (looks_like_variable(hint) ? "; set " : "; pass ") + hint;
-    return "cannot ask '" + question + "' without a terminal" + how + (offer_yes ? " or pass --yes" : "");
-}
-
 Terminal::Terminal(bool assume_yes, bool stdin_tty, bool stderr_tty)
     : assume_yes_(assume_yes), stdin_tty_(stdin_tty), stderr_tty_(stderr_tty) {}
 
@@ -97,7 +90,7 @@ PromptResult Terminal::line(const std::string& question, const std::optional<std
                             const std::string& hint) {
     if (!interactive()) {
         if (default_value) return {0, *default_value};
-        return {2, headless_message(question, hint, false)};
+        return {2, host_side::headless_message(question, hint, false)};
     }
     say(question + (default_value && !default_value->empty() ? " [" + *default_value + "]" : "") + ": ");
     auto r = read_line(question, true);
@@ -106,14 +99,14 @@ PromptResult Terminal::line(const std::string& question, const std::optional<std
 }
 
 PromptResult Terminal::secret(const std::string& question, const std::string& hint) {
-    if (!interactive()) return {2, headless_message(question, hint, false)};
+    if (!interactive()) return {2, host_side::headless_message(question, hint, false)};
     return read_line(question, false, question + ": ");
 }
 
 PromptResult Terminal::confirm(const std::string& question, bool default_yes, const std::string& hint, bool& answer) {
     if (!interactive()) {
         if (assume_yes_) return answer = true, PromptResult{};
-        return {2, headless_message(question, hint, true)};
+        return {2, host_side::headless_message(question, hint, true)};
     }
     while (true) {
         say(question + (default_yes ? " [Y/n] " : " [y/N] "));
@@ -149,10 +142,11 @@ PromptResult Terminal::select(const std::string& question, const std::vector<std
 
 void Terminal::progress(const std::string& label, int percent, bool done) {
     if (stderr_tty_) {
+        // Redrawn in place; output ends the line when anything else is written meanwhile.
         std::string line = "\r\033[K" + label;
         if (percent >= 0) line += " " + std::to_string(percent) + "%";
         if (done) line += "\n";
-        say(line);
+        output::progress_line(line, done);
         return;
     }
     // Not a terminal: one line per new label, nothing for percentage updates.

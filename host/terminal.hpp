@@ -1,7 +1,7 @@
 // terminal.hpp - the host owns the terminal: every prompt a plugin shows goes through here.
 // Prompts and progress are written to stderr, answers read from stdin. Headless (stdin is
 // not a TTY, --yes, or MOSAIC_ASSUME_YES=1) nothing is ever asked: see plugin_abi.h for what
-// each prompt then returns.
+// each prompt then returns, and mosaic/host_side.hpp for the wording.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +15,6 @@ struct PromptResult {
     int code = 0;      // 0, or the exit status to fail with (2 headless, 130 interrupted)
     std::string text;  // the answer, or the error message
 };
-
-// "cannot ask 'Admin email' without a terminal; set MOSAIC_ADMIN_EMAIL"
-std::string headless_message(const std::string& question, const std::string& hint, bool offer_yes);
 
 class Terminal {
 public:
@@ -35,9 +32,8 @@ public:
     void progress(const std::string& label, int percent, bool done);
 
 private:
-    // Reads one line from stdin (no echo when `echo` is false). Fails with 130 on SIGINT
-    // and on end of input.
-    // Reads one line; `prompt` is shown after echo is turned off (secrets).
+    // Reads one line from stdin (no echo when `echo` is false); `prompt` is shown after echo
+    // is turned off (secrets). Fails with 130 on SIGINT and on end of input.
     PromptResult read_line(const std::string& question, bool echo, const std::string& prompt = "");
 
     bool assume_yes_, stdin_tty_, stderr_tty_;

@@ -149,7 +149,7 @@ TEST(Completion, PrintsScriptsForBashZshAndFish) {
     auto r = w.run({"completion", "tcsh"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.err, "mosaic: error: unknown shell 'tcsh'; use bash, zsh or fish\n");
-    EXPECT_EQ(w.run({"completion", "--commands"}).out, "completion\nhello\nhelp\nplugins\nversion\n");
+    EXPECT_EQ(w.run({"completion", "--commands"}).out, "completion\ndoctor\nhello\nhelp\nplugins\nversion\n");
 }
 
 TEST(Completion, BashScriptCompletesCommandsFromManifestsAndBuiltinArguments) {

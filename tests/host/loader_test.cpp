@@ -76,7 +76,7 @@ TEST(PluginLoader, RefusesOtherMajorAbiEvenWhenTheManifestClaimsOtherwise) {
 TEST(PluginLoader, LoadsAnOlderShorterCommandStructWithoutReadingPastIt) {
     auto r = load_plugin(fixture("fixture-short-command"), written_manifest("fixture-short-command"));
     ASSERT_NE(r.descriptor, nullptr) << r.error;
-    auto m = describe(*r.descriptor, "fixture-short-command.so");
+    auto m = mosaic::manifest::from_descriptor(*r.descriptor, "fixture-short-command.so");
     ASSERT_EQ(m.commands.size(), 1u);
     EXPECT_EQ(m.commands[0].usage, "");  // not covered by its struct_size
 }
@@ -123,4 +123,38 @@ TEST(PluginLoader, LoadsAStrippedCopy) {
     auto r = load_plugin(lib, manifest_of("fixture-good"));
     ASSERT_NE(r.descriptor, nullptr) << r.error;
     EXPECT_LT(fs::file_size(lib), fs::file_size(fixture("fixture-good")));
+}
+
+// The one reader of a descriptor, shared by the loader and the mosaic-plugin-manifest tool:
+// malformed descriptors are refused naming the field, whichever of the two reads them.
+TEST(DescriptorReader, RefusesNullArraysNullStringsAndShortStructs) {
+    auto noop_init = [](const mosaic_host_v1*, void**, mosaic_status*) -> int32_t { return 0; };
+    auto noop_run = [](void*, const char*, int32_t, const char* const*, mosaic_status*) -> int32_t { return 0; };
+    auto noop_call = [](void*, const char*, const char*, mosaic_status*) -> int32_t { return 0; };
+    mosaic_plugin_v1 d{MOSAIC_ABI_MAJOR, MOSAIC_ABI_MINOR, sizeof(mosaic_plugin_v1), "p", "1", "v", "s",
+                       nullptr, 1, nullptr, 0, noop_init, noop_run, noop_call, nullptr};
+    auto why = [&] {
+        try {
+            mosaic::manifest::from_descriptor(d, "p.so");
+        } catch (const std::runtime_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(why(), "descriptor 'commands' is NULL");
+    mosaic_command_v1 short_command{MOSAIC_ABI_MAJOR, MOSAIC_ABI_MINOR, 12, "p", "s", nullptr};
+    const mosaic_command_v1* commands[] = {&short_command};
+    d.commands = commands;
+    EXPECT_EQ(why(), "descriptor 'commands[0]' struct_size 12 is too small");
+    short_command.struct_size = sizeof(mosaic_command_v1);
+    short_command.name = nullptr;
+    EXPECT_EQ(why(), "descriptor field 'commands[0].name' is NULL");
+    short_command.name = "p";
+    d.service_count = 1;
+    EXPECT_EQ(why(), "descriptor 'services' is NULL");
+    d.service_count = 0;
+    d.struct_size = 40;
+    EXPECT_EQ(why(), "descriptor struct_size 40 is too small");
+    d.struct_size = sizeof(mosaic_plugin_v1);
+    EXPECT_EQ(why(), "accepted");
 }

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "discovery.hpp"
@@ -70,6 +71,33 @@ TEST(ManifestIndex, RejectsMalformedRecords) {
     EXPECT_FALSE(ManifestIndex::decode_value("ok\tname-only").has_value());
     EXPECT_FALSE(ManifestIndex::decode_value("what\tever").has_value());
     EXPECT_TRUE(ManifestIndex::decode_value(ManifestIndex::parse_record(line)->value).has_value());
+}
+
+// A record is decoded under the same rules as a manifest file: one edited to point the
+// library out of its directory, or to carry a name no manifest may have, is not trusted (the
+// manifest is read again instead).
+TEST(ManifestIndex, ARecordBreakingTheManifestRulesIsNotTrusted) {
+    mosaic::manifest::Manifest m;
+    m.name = "ok";
+    m.library = "ok.so";
+    m.abi_major = 1;
+    m.commands = {{"ok", "s", ""}};
+    auto decoded = [](const mosaic::manifest::Manifest& x) {
+        std::string line = ManifestIndex::encode_record("x.plugin.json", {1, 2, 3}, x);
+        return ManifestIndex::decode_value(ManifestIndex::parse_record(line)->value).has_value();
+    };
+    EXPECT_TRUE(decoded(m));
+    for (const char* library : {"../evil.so", "/lib/evil.so", "a/b.so", ""}) {
+        auto bad = m;
+        bad.library = library;
+        EXPECT_FALSE(decoded(bad)) << library;
+    }
+    auto bad_name = m;
+    bad_name.name = "Evil Name";
+    EXPECT_FALSE(decoded(bad_name));
+    auto bad_command = m;
+    bad_command.commands[0].name = "--help";
+    EXPECT_FALSE(decoded(bad_command));
 }
 
 TEST(ManifestIndex, SecondDiscoveryIsServedFromTheIndexAndAgrees) {
@@ -181,4 +209,21 @@ TEST(ManifestIndex, UnwritableIndexLocationOnlyCostsTheParse) {
     auto d = discover({{dir, "x"}}, rules_with_index(t.root / "not-a-dir/cache"));
     ASSERT_EQ(d.plugins.size(), 1u);
     EXPECT_EQ(d.plugins[0].status, PluginStatus::ok);
+}
+
+TEST(ManifestIndex, ALinkPlantedAtItsTemporaryFileIsNotWrittenThrough) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    ManifestIndex probe((t.root / "cache").string(), std::filesystem::canonical(dir).string());
+    auto victim = t.root / "victim";
+    TempTree::write(victim, "precious\n");
+    std::filesystem::create_directories(t.root / "cache");
+    std::filesystem::create_symlink(victim, probe.file() + ".tmp." + std::to_string(::getpid()));
+    auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    ASSERT_EQ(d.plugins.size(), 1u);
+    std::ifstream in(victim);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "precious\n");
+    EXPECT_FALSE(std::filesystem::is_symlink(probe.file()));
 }

@@ -10,13 +10,38 @@ namespace {
 ParseResult parse(std::vector<std::string> args) { return parse_global_options(args); }
 }  // namespace
 
-TEST(GlobalOptions, StopAtTheCommandWordAndPassTheRestUntouched) {
-    auto r = parse({"--plugin-dir", "/a", "-y", "hello", "--plugin-dir", "/b", "--help"});
+TEST(GlobalOptions, SharedOptionsAreTakenAfterTheCommandWordToo) {
+    auto r = parse({"--plugin-dir", "/a", "fleet", "--mosaic-home", "/h", "status", "--plugin-dir=/b", "--json"});
     ASSERT_EQ(r.error, "");
-    EXPECT_EQ(r.options.plugin_dirs, std::vector<std::string>{"/a"});
+    EXPECT_EQ(r.options.plugin_dirs, (std::vector<std::string>{"/a", "/b"}));
+    EXPECT_EQ(r.options.mosaic_home, "/h");
+    EXPECT_EQ(r.options.command_args, (std::vector<std::string>{"fleet", "status", "--json"}));
+    auto y = parse({"gateway", "uninstall", "-y", "--no-color"});
+    EXPECT_TRUE(y.options.yes);
+    EXPECT_TRUE(y.options.no_color);
+    EXPECT_EQ(y.options.command_args, (std::vector<std::string>{"gateway", "uninstall"}));
+}
+
+TEST(GlobalOptions, HelpVersionAndUnknownOptionsAfterTheCommandAreTheCommands) {
+    auto r = parse({"-y", "hello", "--help", "--version", "--shout", "-x"});
+    ASSERT_EQ(r.error, "");
     EXPECT_TRUE(r.options.yes);
     EXPECT_FALSE(r.options.help);
-    EXPECT_EQ(r.options.command_args, (std::vector<std::string>{"hello", "--plugin-dir", "/b", "--help"}));
+    EXPECT_FALSE(r.options.version);
+    EXPECT_EQ(r.options.command_args, (std::vector<std::string>{"hello", "--help", "--version", "--shout", "-x"}));
+}
+
+TEST(GlobalOptions, NothingAfterADoubleDashIsTaken) {
+    auto r = parse({"yolo", "claude", "--", "--mosaic-home", "/x", "-y"});
+    ASSERT_EQ(r.error, "");
+    EXPECT_FALSE(r.options.mosaic_home);
+    EXPECT_FALSE(r.options.yes);
+    EXPECT_EQ(r.options.command_args, (std::vector<std::string>{"yolo", "claude", "--", "--mosaic-home", "/x", "-y"}));
+}
+
+TEST(GlobalOptions, ASharedOptionAfterTheCommandStillNeedsItsValue) {
+    EXPECT_EQ(parse({"fleet", "status", "--mosaic-home"}).error, "option '--mosaic-home' needs a directory");
+    EXPECT_EQ(parse({"fleet", "--no-color=1"}).error, "option '--no-color' takes no value");
 }
 
 TEST(GlobalOptions, AcceptEqualsFormAndRepeatedPluginDirs) {

@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <mosaic/host_side.hpp>
+
 #include "terminal.hpp"
 
 using namespace mosaic::host;
 
 TEST(HeadlessPrompt, NamesTheVariableOrFlagToUse) {
+    using mosaic::host_side::headless_message;
     EXPECT_EQ(headless_message("Admin email", "MOSAIC_ADMIN_EMAIL", false),
               "cannot ask 'Admin email' without a terminal; set MOSAIC_ADMIN_EMAIL");
     EXPECT_EQ(headless_message("Overwrite?", "--force", true),
