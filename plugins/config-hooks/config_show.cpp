@@ -28,6 +28,40 @@ std::string section(const ojson& value, const std::string& indent) {
     return out;
 }
 
+// {"dir", "env": {...} | null, "meta": {...} | null}, or null without a gateway directory.
+ojson gateway_view(const fs::path& gateway_dir, bool hide) {
+    std::error_code ec;
+    if (!fs::is_directory(gateway_dir, ec)) return nullptr;
+    ojson gateway{{"dir", gateway_dir.string()}, {"env", nullptr}, {"meta", nullptr}};
+    if (fs::exists(gateway_dir / ".env", ec)) {
+        ojson env = ojson::object();
+        auto file = support::EnvFile::load(gateway_dir / ".env");
+        for (const auto& line : file.lines)
+            if (!line.key.empty()) env[line.key] = hide ? redact_value(line.key, line.value) : line.value;
+        gateway["env"] = std::move(env);
+    }
+    JsonDocument meta = JsonDocument::load(gateway_dir / "meta.json");
+    if (meta.exists) gateway["meta"] = hide ? redact_json(meta.value) : meta.value;
+    return gateway;
+}
+
+// {"file", "exists", "managed", "enabled": [ids or events], "disabled": [...]}
+ojson hooks_view(const fs::path& hooks_file) {
+    JsonDocument hooks = JsonDocument::load(hooks_file);
+    validate_hooks_config(hooks);
+    ojson enabled = ojson::array(), disabled = ojson::array();
+    for (const auto& row : list_hooks(hooks.value)) {
+        std::string name = row.id.empty() ? row.event : row.id;
+        ojson& list = row.enabled ? enabled : disabled;
+        if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+    }
+    return {{"file", hooks_file.string()},
+            {"exists", hooks.exists},
+            {"managed", is_mosaic_managed(hooks.value)},
+            {"enabled", enabled},
+            {"disabled", disabled}};
+}
+
 }  // namespace
 
 ojson build_config_view(const ShowOptions& opts) {
@@ -62,36 +96,8 @@ ojson build_config_view(const ShowOptions& opts) {
     JsonDocument credentials = JsonDocument::load(opts.home / "credentials.json");
     view["credentials"] = !credentials.exists ? ojson() : hide ? redact_json(credentials.value, true) : credentials.value;
 
-    std::error_code ec;
-    if (fs::is_directory(gateway_dir, ec)) {
-        ojson gateway{{"dir", gateway_dir.string()}, {"env", nullptr}, {"meta", nullptr}};
-        if (fs::exists(gateway_dir / ".env", ec)) {
-            ojson env = ojson::object();
-            auto file = support::EnvFile::load(gateway_dir / ".env");
-            for (const auto& line : file.lines)
-                if (!line.key.empty()) env[line.key] = hide ? redact_value(line.key, line.value) : line.value;
-            gateway["env"] = std::move(env);
-        }
-        JsonDocument meta = JsonDocument::load(gateway_dir / "meta.json");
-        if (meta.exists) gateway["meta"] = hide ? redact_json(meta.value) : meta.value;
-        view["gateway"] = std::move(gateway);
-    } else {
-        view["gateway"] = nullptr;
-    }
-
-    JsonDocument hooks = JsonDocument::load(hooks_file);
-    validate_hooks_config(hooks);
-    ojson enabled = ojson::array(), disabled = ojson::array();
-    for (const auto& row : list_hooks(hooks.value)) {
-        std::string name = row.id.empty() ? row.event : row.id;
-        ojson& list = row.enabled ? enabled : disabled;
-        if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
-    }
-    view["hooks"] = {{"file", hooks_file.string()},
-                     {"exists", hooks.exists},
-                     {"managed", is_mosaic_managed(hooks.value)},
-                     {"enabled", enabled},
-                     {"disabled", disabled}};
+    view["gateway"] = gateway_view(gateway_dir, hide);
+    view["hooks"] = hooks_view(hooks_file);
     return view;
 }
 

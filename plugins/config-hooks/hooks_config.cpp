@@ -135,81 +135,96 @@ std::vector<HookRow> list_hooks(const ojson& doc) {
     return rows;
 }
 
+namespace {
+
+// toggle_hooks for an event: the whole list moves.
+void toggle_event(ToggleResult& r, const std::string& event, bool enable) {
+    r.subject = "event '" + event + "'";
+    ojson& from = section_of(r.doc, enable ? "disabled" : "hooks");
+    auto it = from.find(event);
+    if (it == from.end() || it->empty()) return;  // already in the wanted state
+    ojson moving = std::move(*it);
+    from.erase(event);
+    ojson& to = section_of(r.doc, enable ? "hooks" : "disabled");
+    if (!to.contains(event)) to[event] = ojson::array();
+    if (enable) {
+        // Undo the disables in reverse order, each at the position it was taken from.
+        for (auto g = moving.rbegin(); g != moving.rend(); ++g) reinsert(to[event], *g);
+    } else {
+        // Taken from the front one by one: each was at position 0 when it left.
+        for (auto& g : moving) {
+            g[position_key] = 0;
+            to[event].push_back(g);
+        }
+    }
+    r.changed = true;
+    r.groups = moving.size();
+}
+
+// The groups with id `id` taken out of one event's list, in the order they must be put back.
+std::vector<ojson> take_groups(ojson& groups, const std::string& id, bool enable) {
+    std::vector<ojson> taken;
+    if (enable) {
+        // The last one disabled first, each back at the position it was taken from.
+        for (std::size_t i = groups.size(); i-- > 0;) {
+            if (group_id(groups[i]) != id) continue;
+            taken.push_back(std::move(groups[i]));
+            groups.erase(i);
+        }
+        return taken;
+    }
+    for (std::size_t i = 0; i < groups.size();) {
+        if (group_id(groups[i]) != id) {
+            ++i;
+            continue;
+        }
+        ojson group = std::move(groups[i]);
+        groups.erase(i);
+        group[position_key] = i;  // where it was once the ones before it had left
+        taken.push_back(std::move(group));
+    }
+    return taken;
+}
+
+// toggle_hooks for an id: every group with that id (ids are Mosaic's convention; nothing
+// stops a user from copying a group without renaming it), so that doing it twice changes
+// nothing.
+void toggle_id(ToggleResult& r, const std::string& id, bool enable) {
+    r.subject = "hook '" + id + "'";
+    std::vector<std::pair<std::string, std::vector<ojson>>> moved;  // per event, in moving order
+    ojson& from = section_of(r.doc, enable ? "disabled" : "hooks");
+    for (auto& [event, groups] : from.items()) {
+        std::vector<ojson> taken = take_groups(groups, id, enable);
+        if (!taken.empty()) moved.emplace_back(event, std::move(taken));
+    }
+    for (const auto& [event, taken] : moved) erase_if_empty(from, event);
+    // `from` is not used below: adding the other section may move it.
+    for (auto& [event, taken] : moved) {
+        ojson& to = section_of(r.doc, enable ? "hooks" : "disabled");
+        if (!to.contains(event)) to[event] = ojson::array();
+        for (auto& group : taken) {
+            if (enable) reinsert(to[event], std::move(group));
+            else to[event].push_back(std::move(group));
+            ++r.groups;
+        }
+    }
+    r.changed = r.groups > 0;  // nothing moved: only in the other section, already as wanted
+}
+
+}  // namespace
+
 ToggleResult toggle_hooks(const ojson& doc, const std::string& target, bool enable, const fs::path& file) {
     std::vector<std::string> events, ids;
     inventory(doc, events, ids);
     ToggleResult r{doc, false, "", 0};
-    const char* from_name = enable ? "disabled" : "hooks";
-    const char* to_name = enable ? "hooks" : "disabled";
-
     if (std::find(events.begin(), events.end(), target) != events.end()) {
-        r.subject = "event '" + target + "'";
-        ojson& from = section_of(r.doc, from_name);
-        auto it = from.find(target);
-        if (it == from.end() || it->empty()) return r;  // already in the wanted state
-        ojson moving = std::move(*it);
-        from.erase(target);
-        ojson& to = section_of(r.doc, to_name);
-        if (!to.contains(target)) to[target] = ojson::array();
-        if (enable) {
-            // Undo the disables in reverse order, each at the position it was taken from.
-            for (auto g = moving.rbegin(); g != moving.rend(); ++g) reinsert(to[target], *g);
-        } else {
-            // Taken from the front one by one: each was at position 0 when it left.
-            for (auto& g : moving) {
-                g[position_key] = 0;
-                to[target].push_back(g);
-            }
-        }
-        r.changed = true;
-        r.groups = moving.size();
+        toggle_event(r, target, enable);
         return r;
     }
-
     if (std::find(ids.begin(), ids.end(), target) != ids.end()) {
-        // Every group with that id (ids are Mosaic's convention; nothing stops a user from
-        // copying a group without renaming it), so that doing it twice changes nothing.
-        r.subject = "hook '" + target + "'";
-        std::vector<std::pair<std::string, std::vector<ojson>>> moved;  // per event, in moving order
-        ojson& from = section_of(r.doc, from_name);
-        for (auto& [event, groups] : from.items()) {
-            std::vector<ojson> taken;
-            if (enable) {
-                // The last one disabled first, each back at the position it was taken from.
-                for (std::size_t i = groups.size(); i-- > 0;) {
-                    if (group_id(groups[i]) != target) continue;
-                    taken.push_back(std::move(groups[i]));
-                    groups.erase(i);
-                }
-            } else {
-                for (std::size_t i = 0; i < groups.size();) {
-                    if (group_id(groups[i]) != target) {
-                        ++i;
-                        continue;
-                    }
-                    ojson group = std::move(groups[i]);
-                    groups.erase(i);
-                    group[position_key] = i;  // where it was once the ones before it had left
-                    taken.push_back(std::move(group));
-                }
-            }
-            if (!taken.empty()) moved.emplace_back(event, std::move(taken));
-        }
-        for (const auto& [event, taken] : moved) erase_if_empty(from, event);
-        // `from` is not used below: adding the other section may move it.
-        for (auto& [event, taken] : moved) {
-            ojson& to = section_of(r.doc, to_name);
-            if (!to.contains(event)) to[event] = ojson::array();
-            for (auto& group : taken) {
-                if (enable) reinsert(to[event], std::move(group));
-                else to[event].push_back(std::move(group));
-                ++r.groups;
-            }
-        }
-        r.changed = r.groups > 0;
-        return r;  // nothing moved: only in the other section, already in the wanted state
+        toggle_id(r, target, enable);
+        return r;
     }
-
     bool known_event = std::find(claude_hook_events().begin(), claude_hook_events().end(), target) !=
                        claude_hook_events().end();
     throw Error(exit_usage, (known_event ? "no hooks for event '" + target + "'"

@@ -4,8 +4,8 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/file_lock.hpp>
 
-#include "file_lock.hpp"
 #include "hook_catalogue.hpp"
 #include "settings_mirror.hpp"
 
@@ -70,7 +70,10 @@ bool remove_scripts(const HookPaths& paths) {
 }  // namespace
 
 InstallResult install_hooks(const HookPaths& paths, bool force) {
-    FileLock lock(lock_path_for(paths.config()));
+    // The scripts run inside Claude Code: nobody else may be able to swap them.
+    support::require_private_directory(paths.home);
+    support::require_private_directory(paths.claude_home);
+    support::FileLock lock(support::lock_path_for(paths.config()));
 
     // Read and check everything first: nothing is written when one file is bad.
     std::optional<JsonDocument> config;
@@ -115,7 +118,7 @@ InstallResult install_hooks(const HookPaths& paths, bool force) {
 }
 
 bool uninstall_hooks(const HookPaths& paths) {
-    FileLock lock(lock_path_for(paths.config()));
+    support::FileLock lock(support::lock_path_for(paths.config()));
     JsonDocument config = JsonDocument::load(paths.config());
     bool ours = config.exists && is_mosaic_managed(config.value);
     if (ours) validate_hooks_config(config);
@@ -141,7 +144,7 @@ bool uninstall_hooks(const HookPaths& paths) {
 }
 
 ToggleResult set_hooks_enabled(const HookPaths& paths, const std::string& target, bool enable) {
-    FileLock lock(lock_path_for(paths.config()));
+    support::FileLock lock(support::lock_path_for(paths.config()));
     JsonDocument config = JsonDocument::load(paths.config());
     if (!config.exists)
         throw Error(exit_refused, "no hooks are configured: '" + paths.config().string() +

@@ -30,7 +30,8 @@ struct InstallResult {
 // (groups the user disabled stay disabled) and mirrors the enabled ones into settings.json.
 // A hooks-config.json that is not Mosaic's (no "mosaic-managed": true, or not valid JSON) is
 // refused with exit 3 unless `force`, and then first copied to
-// hooks-config.json.mosaic-bak-<UTC stamp> and replaced.
+// hooks-config.json.mosaic-bak-<UTC stamp> and replaced. A mosaic or Claude home that others
+// can write (support::insecure_directory) is refused with exit 3 before anything is read.
 InstallResult install_hooks(const HookPaths& paths, bool force);
 
 // Removes what install wrote: Mosaic's entries in settings.json, Mosaic's groups in a

@@ -138,11 +138,7 @@ JsonDocument JsonDocument::load(const fs::path& path) {
     if (!text) return doc;
     doc.exists = true;
     doc.text = std::move(*text);
-    try {
-        doc.value = ojson::parse(doc.text);
-    } catch (const ojson::exception& e) {
-        support::throw_json_parse_error(path, doc.text, e);
-    }
+    doc.value = support::parse_ordered_json_text(doc.text, path);
     return doc;
 }
 

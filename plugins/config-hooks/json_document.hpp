@@ -28,7 +28,8 @@ struct JsonDocument {
     ojson value;       // the parsed value (an empty object when the file does not exist)
 
     // Reads `path`. Throws mosaic::Error(exit_usage, "cannot parse '<path>' line L column C:
-    // <what>; fix or remove the file") when it exists but is not JSON (empty included).
+    // <what>; fix or remove the file") when it exists but is not JSON (empty included), is
+    // nested too deep or repeats a key (mosaic/support/json.hpp).
     static JsonDocument load(const fs::path& path);
 
     // "line L column C" of the value at `at` in `text`, or "" when it cannot be located.

@@ -1,8 +1,8 @@
 #include "mosaic_config.hpp"
 
 #include <mosaic/error.hpp>
-
-#include "file_lock.hpp"
+#include <mosaic/support/file_lock.hpp>
+#include <mosaic/support/json.hpp>
 
 namespace mosaic::config_hooks {
 
@@ -25,9 +25,12 @@ JsonPath split_key(const std::string& key) {
 
 ojson typed_value(const std::string& text) {
     try {
-        return ojson::parse(text);
+        return support::parse_json_limited<ojson>(text);
     } catch (const ojson::parse_error&) {
         return text;
+    } catch (const support::JsonLimitError& e) {
+        throw Error(exit_usage, "the value cannot be stored as JSON (" + std::string(e.what()) +
+                                    "); pass --string to store it as text");
     }
 }
 
@@ -81,7 +84,8 @@ bool set_key(JsonDocument& doc, const std::string& key, const ojson& value) {
 
 bool set_config_values(const fs::path& file, const std::vector<std::pair<std::string, ojson>>& values) {
     for (const auto& [key, value] : values) split_key(key);
-    FileLock lock(lock_path_for(file));
+    support::require_private_directory(file.parent_path());
+    support::FileLock lock(support::lock_path_for(file));
     JsonDocument doc = load_config(file);
     bool changed = false;
     for (const auto& [key, value] : values)

@@ -22,7 +22,8 @@ fs::path config_file(const fs::path& mosaic_home);
 JsonPath split_key(const std::string& key);
 
 // The value typed as `config set` documents it: true/false, null, numbers and any JSON text
-// parse as JSON; anything else is the string itself.
+// parse as JSON; anything else is the string itself. JSON nested too deep or repeating a key
+// throws mosaic::Error(exit_usage).
 ojson typed_value(const std::string& text);
 
 // The value at `key` in `doc`, std::nullopt when unset. Throws mosaic::Error(exit_usage) naming
@@ -37,7 +38,8 @@ bool set_key(JsonDocument& doc, const std::string& key, const ojson& value);
 JsonDocument load_config(const fs::path& file);
 
 // Every value written as given; all keys are validated before anything is written, and the file
-// is left untouched when nothing changes. Returns whether the file changed.
+// is left untouched when nothing changes. Returns whether the file changed. A directory on the
+// way that others can write is refused (mosaic::Error(exit_refused), support::insecure_directory).
 bool set_config_values(const fs::path& file, const std::vector<std::pair<std::string, ojson>>& values);
 
 }  // namespace mosaic::config_hooks

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <random>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,7 +107,12 @@ TEST(HooksAtomicity, SigkillAtRandomPointsLeavesOldOrNewValidFiles) {
     set_hooks_enabled(paths, "typecheck", true);
     const auto config_on = read_json(paths.config()), settings_on = read_json(paths.settings());
 
-    std::mt19937 rng(std::random_device{}());
+    // A new seed each run (kill points differ), logged with every failure so that a failing
+    // run can be repeated: MOSAIC_TEST_SEED=<seed> replays it.
+    const char* given = std::getenv("MOSAIC_TEST_SEED");
+    const unsigned seed = given ? static_cast<unsigned>(std::strtoul(given, nullptr, 10)) : std::random_device{}();
+    SCOPED_TRACE("MOSAIC_TEST_SEED=" + std::to_string(seed));
+    std::mt19937 rng(seed);
     std::uniform_int_distribution<int> delay_us(0, 30000);
     for (int round = 0; round < 40; ++round) {
         pid_t child = spawn([&] {

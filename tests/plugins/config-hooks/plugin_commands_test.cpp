@@ -93,9 +93,13 @@ TEST(ConfigCommand, BadKeyAndMissingArgumentsAreUsageErrors) {
     FakeHost host;
     EXPECT_EQ(host.run("config", {"set", "agent..name", "x"}).code, 2);
     EXPECT_EQ(host.run("config", {"set", "agent.name"}).code, 2);
-    EXPECT_EQ(host.run("config", {}).code, 2);
-    EXPECT_EQ(host.run("config", {"hooks"}).code, 2);
     EXPECT_EQ(host.run("config", {"frobnicate"}).code, 2);
+    EXPECT_EQ(host.run("config", {"hooks", "frobnicate"}).code, 2);
+    // Without a subcommand: the group's help, exit 0 (as kubectl and gh do).
+    auto help = host.run("config", {});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_TRUE(contains(help.out, "usage: mosaic config <command> [options]")) << help.out;
+    EXPECT_TRUE(contains(host.run("config", {"hooks"}).out, "usage: mosaic config hooks <command> [options]"));
 }
 
 TEST(ConfigShow, RedactsSecretsEverywhereByDefault) {
@@ -243,8 +247,17 @@ TEST(HooksInstall, ForceAlsoReplacesAnUnparsableFileAfterBackingItUp) {
     EXPECT_EQ(plain.code, 2);
     EXPECT_TRUE(contains(plain.error, "cannot parse '" + hooks_path(host).string() + "' line 1 column")) << plain.error;
     EXPECT_EQ(slurp(hooks_path(host)), broken);
-    ASSERT_EQ(host.run("config", {"hooks", "install", "--force"}).code, 0);
+    auto forced = host.run("config", {"hooks", "install", "--force"});
+    ASSERT_EQ(forced.code, 0) << forced.error;
     EXPECT_EQ(read_json(hooks_path(host))["mosaic-managed"], true);
+    // The unparsable file was kept byte for byte, where the output says.
+    std::vector<fs::path> backups;
+    for (const auto& e : fs::directory_iterator(hooks_path(host).parent_path()))
+        if (e.path().filename().string().rfind("hooks-config.json.mosaic-bak-", 0) == 0) backups.push_back(e.path());
+    ASSERT_EQ(backups.size(), 1u);
+    EXPECT_EQ(slurp(backups[0]), broken);
+    EXPECT_TRUE(contains(forced.out, "backed up the previous hooks-config.json to '" + backups[0].string() + "'"))
+        << forced.out;
 }
 
 TEST(HooksInstall, InvalidSettingsExits2AndWritesNothing) {

@@ -1,6 +1,9 @@
 // The services of docs/services.md, called as another plugin (the wizard) would, through FakeHost.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <sys/stat.h>
 
 #include <mosaic/testing/fake_host.hpp>
@@ -19,7 +22,7 @@ ino_t inode_of(const fs::path& p) {
 }
 }  // namespace
 
-TEST(PluginDescriptor, DeclaresConfigCommandAndTheFiveServices) {
+TEST(PluginDescriptor, DeclaresConfigCommandAndItsServices) {
     FakeHost host;
     const auto& d = host.descriptor();
     EXPECT_STREQ(d.name, "config-hooks");
@@ -28,7 +31,30 @@ TEST(PluginDescriptor, DeclaresConfigCommandAndTheFiveServices) {
     std::vector<std::string> services;
     for (uint32_t i = 0; i < d.service_count; ++i) services.emplace_back(d.services[i]->name);
     EXPECT_EQ(services, (std::vector<std::string>{"config.get", "config.set", "hooks.install", "hooks.uninstall",
-                                                  "hooks.preview"}));
+                                                  "hooks.preview", "config-hooks.doctor"}));
+}
+
+TEST(ConfigHooksDoctor, NamesAnUnparsableHooksFileAndAMissingScriptWithTheirFix) {
+    FakeHost host;
+    auto fresh = host.call("config-hooks.doctor");
+    ASSERT_EQ(fresh.code, 0) << fresh.error;
+    for (const auto& c : fresh.json["checks"]) EXPECT_EQ(c["ok"], true) << c.dump();
+    ASSERT_EQ(host.run("config", {"hooks", "install"}).code, 0);
+    std::filesystem::remove(host.home / "hooks/typecheck");
+    auto missing = host.call("config-hooks.doctor");
+    json scripts;
+    for (const auto& c : missing.json["checks"])
+        if (c["name"] == "hook scripts") scripts = c;
+    EXPECT_EQ(scripts["ok"], false) << missing.json.dump();
+    EXPECT_NE(scripts["detail"].get<std::string>().find("typecheck"), std::string::npos);
+    EXPECT_EQ(scripts["fix"], "run 'mosaic config hooks install'");
+    std::ofstream(host.claude_home / "hooks-config.json") << "{ not json";
+    auto broken = host.call("config-hooks.doctor");
+    json hooks = broken.json["checks"][1];
+    EXPECT_EQ(hooks["name"], "hooks-config");
+    EXPECT_EQ(hooks["ok"], false);
+    EXPECT_NE(hooks["detail"].get<std::string>().find("cannot parse"), std::string::npos) << hooks.dump();
+    EXPECT_NE(hooks["fix"].get<std::string>().find("install --force"), std::string::npos);
 }
 
 TEST(ConfigGetService, UnsetIsNotAnError) {
