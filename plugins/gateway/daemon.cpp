@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <mutex>
 #include <pthread.h>
 #include <thread>
 #include <unistd.h>
@@ -14,9 +13,13 @@
 #include <mosaic/support/file.hpp>
 
 #include "api.hpp"
+#include "api_adapter.hpp"
+#include "backend_monitor.hpp"
 #include "backend_url.hpp"
-#include "http.hpp"
+#include "model_routes.hpp"
+#include "http_server.hpp"
 #include "process_control.hpp"
+#include "request_log.hpp"
 #include "storage.hpp"
 
 #ifndef MOSAIC_GATEWAY_VERSION
@@ -26,28 +29,6 @@
 namespace mosaic::gateway {
 
 namespace {
-
-// The daemon's log is its stdout; written with write(2) under a lock so lines from request
-// threads never interleave.
-class StdoutLog {
-public:
-    void line(const std::string& text) {
-        std::string l = text + "\n";
-        std::lock_guard lock(mu_);
-        const char* p = l.data();
-        std::size_t left = l.size();
-        while (left > 0) {
-            ssize_t n = ::write(STDOUT_FILENO, p, left);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return;
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-    }
-
-private:
-    std::mutex mu_;
-};
 
 class SignalMask {
 public:
@@ -80,11 +61,38 @@ const char* signal_name(int sig) {
     }
 }
 
-}  // namespace
+ModelRouteOptions model_options(const GatewaySettings& s) {
+    ModelRouteOptions m;
+    m.anthropic = {ProviderKind::anthropic, "Anthropic", s.anthropic_base_url, s.anthropic_api_key, key_anthropic_api_key};
+    m.openai = {ProviderKind::openai, "OpenAI", s.openai_base_url, s.openai_api_key, key_openai_api_key};
+    m.proxy.connect_timeout = std::chrono::seconds(s.engine.upstream_connect_timeout_s);
+    m.proxy.idle_timeout = std::chrono::seconds(s.engine.upstream_idle_timeout_s);
+    return m;
+}
 
-int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
-    // Started detached by install/start: on file before anything else (process_control.hpp).
-    if (const char* pid_file = std::getenv(pid_file_variable); pid_file && *pid_file) claim_pid_file(pid_file);
+ServerOptions server_options(const GatewaySettings& s) {
+    ServerOptions o;
+    o.host = s.bind_host;
+    o.port = s.port;
+    o.threads = s.engine.threads;
+    o.limits.max_body_bytes = s.max_body_bytes;
+    for (const char* prefix : {"/anthropic/", "/openai/"})
+        o.limits.body_limits_by_prefix.push_back({prefix, s.engine.max_model_body_bytes});
+    o.head_timeout = std::chrono::seconds(s.engine.head_timeout_s);
+    o.body_timeout = std::chrono::seconds(s.engine.body_timeout_s);
+    o.idle_timeout = std::chrono::seconds(s.engine.idle_timeout_s);
+    o.max_connections = static_cast<std::size_t>(s.engine.max_connections);
+    o.max_connections_per_client = static_cast<std::size_t>(s.engine.max_connections_per_client);
+    return o;
+}
+
+// What the daemon is configured with: its .env, read and checked.
+struct DaemonConfig {
+    GatewaySettings settings;
+    std::string secret;  // MOSAIC_AUTH_SECRET
+};
+
+DaemonConfig load_daemon_config(const GatewayPaths& paths) {
     if (!fs::exists(paths.env_file))
         throw Error(exit_refused, "the gateway is not installed: '" + paths.env_file.string() +
                                       "' does not exist; run 'mosaic gateway install'");
@@ -94,55 +102,84 @@ int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
     if (!secret || secret->size() < 32)
         throw Error(exit_usage, std::string(key_auth_secret) + " is missing or shorter than 32 characters in '" +
                                     paths.env_file.string() + "'; run 'mosaic gateway install --force-reconfigure'");
+    return {std::move(settings), *secret};
+}
 
-    SignalMask mask;  // before any thread is created
-    std::signal(SIGPIPE, SIG_IGN);
-
-    StdoutLog log;
-    auto storage = open_storage(settings, paths.data_dir.string());
-    support::SystemClock clock;
-    ApiOptions api_opts;
-    api_opts.version = MOSAIC_GATEWAY_VERSION;
-    api_opts.cors_origin = settings.cors_origin;
+ApiOptions api_options(const DaemonConfig& c, const GatewayPaths& paths, Storage& storage, BackendMonitor& monitor,
+                       ModelRoutes& models) {
+    ApiOptions o;
+    o.version = MOSAIC_GATEWAY_VERSION;
+    o.cors_origin = c.settings.cors_origin;
     // The team tier shares one session key between all gateways on its database.
-    api_opts.auth_secret = storage->shared_session_key().value_or(*secret);
-    api_opts.max_body_bytes = settings.max_body_bytes;
-    Api api(*storage, clock, api_opts);
+    o.auth_secret = storage.shared_session_key().value_or(c.secret);
+    o.max_body_bytes = c.settings.max_body_bytes;
+    o.health_report = [&monitor] { return monitor.report(); };
+    o.agent_tokens_changed = [&models] { models.agent_tokens_changed(); };
+    o.proof_key = c.secret;
+    o.setup_token = std::make_shared<FileSetupToken>(paths.setup_token);
+    o.allowed_hosts = c.settings.allowed_hosts;
+    return o;
+}
 
-    ServerOptions server_opts;
-    server_opts.host = settings.bind_host;
-    server_opts.port = settings.port;
-    server_opts.max_body_bytes = settings.max_body_bytes;
-    HttpServer server(api, server_opts, [&log](const std::string& l) { log.line(l); });
-    server.bind();
-    log.line("gateway " MOSAIC_GATEWAY_VERSION " listening on http://" + settings.bind_host + ":" +
-             std::to_string(server.port()) + " (tier " + storage->tier() + ", pid " + std::to_string(::getpid()) + ")");
-    if (settings.tier == "team")
-        log.line("team tier: postgresql " + redact_url(settings.database_url) + ", valkey " + redact_url(settings.valkey_url));
-    if (hooks.on_listening) hooks.on_listening(server.port());
-
+// Serves until a signal: one thread takes SIGTERM/SIGINT/SIGHUP (blocked in `mask`) and stops
+// the server, which drains. Returns the signal.
+int serve_until_signalled(HttpServer& server, const SignalMask& mask, RequestLog& log) {
     std::atomic<bool> serving_done{false};
     std::atomic<int> got_signal{0};
     std::thread waiter([&] {
         timespec tick{0, 100 * 1000 * 1000};
         while (!serving_done.load()) {
             int sig = sigtimedwait(&mask.set(), nullptr, &tick);
-            if (sig <= 0) continue;
+            if (sig <= 0 || got_signal.load() != 0) continue;
             got_signal = sig;
-            log.line(std::string("received ") + signal_name(sig) + ", draining requests in flight");
-            // stop() before the server has started listening is a no-op in httplib: repeat
-            // until serve() has returned.
-            while (!serving_done.load()) {
-                server.stop();
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
+            log.event(std::string("received ") + signal_name(sig) + ", draining requests in flight");
+            server.stop();
         }
     });
     server.serve();
     serving_done = true;
     waiter.join();
-    if (got_signal.load() == 0) throw Error(exit_failed, "the gateway stopped serving unexpectedly");
-    log.line("gateway stopped");
+    return got_signal.load();
+}
+
+}  // namespace
+
+int run_daemon(const GatewayPaths& paths, const DaemonHooks& hooks) {
+    // Started detached by install/start: on file before anything else (process_control.hpp).
+    if (const char* pid_file = std::getenv(pid_file_variable); pid_file && *pid_file) claim_pid_file(pid_file);
+    require_private_dirs(paths);  // its .env must be the user's own
+    DaemonConfig config = load_daemon_config(paths);
+    const GatewaySettings& settings = config.settings;
+
+    SignalMask mask;  // before any thread is created
+    std::signal(SIGPIPE, SIG_IGN);
+    RequestLog log(STDOUT_FILENO);
+    auto storage = open_storage(settings, paths.data_dir.string());
+    BackendMonitor monitor([&storage] { return storage->check_backends(); });
+    support::SystemClock clock;
+    WorkerPool pool(settings.engine.workers, 1024);
+    ModelRoutes models(*storage, pool, clock, model_options(settings));
+    Api api(*storage, clock, api_options(config, paths, *storage, monitor, models));
+    HttpServer::Handler api_routes = api_handler(api, pool);
+    HttpServer server(server_options(settings),
+                      [&models, api_routes](HttpRequest& request, Exchange exchange) {
+                          if (!models.handle(request, exchange)) api_routes(request, std::move(exchange));
+                      },
+                      [&log](const HttpRequest& r, int status, double ms) {
+                          log.request(r.client_address, r.method, r.path, status, ms);
+                      });
+    server.bind();
+    log.event("gateway " MOSAIC_GATEWAY_VERSION " listening on http://" + settings.bind_host + ":" +
+              std::to_string(server.port()) + " (tier " + storage->tier() + ", pid " + std::to_string(::getpid()) + ")");
+    if (settings.tier == "team")
+        log.event("team tier: postgresql " + redact_url(settings.database_url) + ", valkey " + redact_url(settings.valkey_url));
+    if (hooks.on_listening) hooks.on_listening(server.port());
+
+    int signal = serve_until_signalled(server, mask, log);
+    pool.stop();     // every queued request has been answered or its client is gone
+    models.close();  // pooled provider connections, while their I/O contexts still exist
+    if (signal == 0) throw Error(exit_failed, "the gateway stopped serving unexpectedly");
+    log.event("gateway stopped");
     return 0;
 }
 

@@ -7,7 +7,7 @@
 // Input: <hooks-config.json text> "\n=====\n" <settings.json text> ["\n=====\n" <target>].
 // Without a target, every event and id in hooks-config.json is toggled.
 //
-// Checks (SPEC "Hooks"): only mosaic::Error escapes, with a message naming the file; every
+// Checks (docs/behaviour.md, "config hooks"): only mosaic::Error escapes, with a message naming the file; every
 // document Mosaic would write validates again; disable then enable gives back the same
 // document (as JSON: key order and an empty section are formatting); each direction is
 // idempotent; install and uninstall keep every group that is not Mosaic's; the settings

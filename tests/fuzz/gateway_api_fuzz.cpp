@@ -1,5 +1,7 @@
 // Fuzz target: the gateway's HTTP API in process (plugins/gateway/api.hpp): a sequence of
-// requests handled by one Api over a fresh SQLite store (the local tier), no sockets.
+// requests, each rendered as HTTP/1.1 bytes and read by the daemon's Beast-based parser and
+// conversion (http_message.hpp, api_adapter.hpp), handled by one Api over a fresh SQLite
+// store (the local tier), no sockets.
 //
 // Input: requests separated by "\n=====\n", each
 //     METHOD PATH
@@ -8,16 +10,19 @@
 //     <empty line>
 //     body
 // In the path, header values and body, $ADMIN, $SESSION and $ID stand for the last admin
-// token, session token and token id the API handed out, so the fuzzer reaches the
-// authenticated routes. At most 12 requests, and at most 3 password hashes/verifications
-// (argon2id, ~20 MiB each) per input.
+// token, session token and token id the API handed out, and $SETUP for the one-time setup
+// token, so the fuzzer reaches the authenticated routes. At most 12 requests, and at most 3
+// password hashes/verifications (argon2id, ~20 MiB each) per input.
 //
 // Checks (api.hpp's contract): handle() never throws and never answers 500; every answer
-// serialises (http.cpp dumps the body); an error answer is {"error", "message"} strings;
+// serialises (api_adapter.cpp dumps the body); an error answer is {"error", "message"} strings;
 // 204 has no body; Vary: Origin always; CORS headers only for the configured origin and
-// never another; 405 carries Allow, 429 and 503 a Retry-After; the admin routes never answer
-// 2xx (but a CORS preflight's 204) without a bearer token; a password never appears in an
-// answer; bootstrap succeeds at most once, and afterwards the status says so.
+// never another; any other Origin, or a Host that is not a local name or IP address, is
+// refused with 403; a setup or sign-in not declared application/json never succeeds; 405
+// carries Allow, 429 and 503 a Retry-After; the admin routes never answer 2xx (but a CORS
+// preflight's 204) without a bearer token; a password never appears in an answer; bootstrap
+// succeeds at most once, only with the setup token, and afterwards the status says so; an
+// X-Mosaic-Challenge is answered with its proof.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -25,7 +30,10 @@
 #include <mosaic/support/clock.hpp>
 
 #include "api.hpp"
+#include "api_adapter.hpp"
+#include "crypto.hpp"
 #include "fuzz_support.hpp"
+#include "http_message.hpp"
 #include "sqlite_storage.hpp"
 
 using namespace mosaic::gateway;
@@ -41,12 +49,16 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
         s.replace(at, from.size(), to);
 }
 
+const std::string setup_token = "mst_fuzz";
+const std::string proof_key = std::string(64, 'p');
+
 struct Secrets {
     std::string admin = "mgw_0", session = "mgs_0", id = "1";
     void substitute(std::string& s) const {
         replace_all(s, "$ADMIN", admin);
         replace_all(s, "$SESSION", session);
         replace_all(s, "$ID", id);
+        replace_all(s, "$SETUP", setup_token);
     }
     void learn(const json& body) {
         if (!body.is_object()) return;
@@ -69,16 +81,21 @@ bool verbatim(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
 }
 
-std::string password_of(const std::string& body) {
+std::string field_of(const std::string& body, const char* name) {
     json j = json::parse(body, nullptr, false);
     if (!j.is_object()) return {};
-    auto p = j.find("password");
+    auto p = j.find(name);
     return p != j.end() && p->is_string() ? p->get<std::string>() : std::string();
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
 }
 
 void check(const ApiRequest& r, const ApiResponse& res, int& setups) {
     std::string what = r.method + " " + r.path + " -> " + std::to_string(res.status);
-    static const int allowed[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429, 503};
+    static const int allowed[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 429, 503};
     FUZZ_CHECK(std::find(std::begin(allowed), std::end(allowed), res.status) != std::end(allowed),
                "unexpected status: " + what + " " + res.body.dump(-1, ' ', false, json::error_handler_t::replace));
     std::string dumped;
@@ -110,6 +127,24 @@ void check(const ApiRequest& r, const ApiResponse& res, int& setups) {
         FUZZ_CHECK(!h("Access-Control-Allow-Origin") && !h("Access-Control-Allow-Credentials"),
                    "CORS headers for origin '" + req_origin + "': " + what);
     }
+    if (!req_origin.empty() && req_origin != origin) FUZZ_CHECK(res.status == 403, "a foreign origin was served: " + what);
+    if (r.headers.count("host")) {
+        std::string host = lower(r.headers.at("host"));
+        host = host.substr(0, host.find(':'));
+        bool local = host == "localhost" || (!host.empty() && host.find_first_not_of("0123456789.") == std::string::npos);
+        if (!local && host.rfind('[', 0) != 0) FUZZ_CHECK(res.status == 403, "a foreign Host was served: " + what);
+    }
+    if ((r.path == "/api/bootstrap/setup" || r.path == "/api/auth/sign-in") && res.status < 300) {
+        auto type = r.headers.count("content-type") ? lower(r.headers.at("content-type")) : std::string();
+        FUZZ_CHECK(type.rfind("application/json", 0) == 0, "a body not declared JSON was used: " + what);
+    }
+    if (r.path == "/api/bootstrap/setup" && res.status == 201)
+        FUZZ_CHECK(field_of(r.body, "setupToken") == setup_token, "setup succeeded without the setup token");
+    if (r.headers.count("x-mosaic-challenge")) {
+        const std::string& challenge = r.headers.at("x-mosaic-challenge");
+        if (!challenge.empty() && challenge.size() <= 128)
+            FUZZ_CHECK(h("X-Mosaic-Proof") == gateway_proof(proof_key, challenge), "a challenge without its proof: " + what);
+    }
     if (res.status == 405) FUZZ_CHECK(h("Allow").has_value(), "405 without Allow");
     if (res.status == 429 || res.status == 503) {
         auto ra = h("Retry-After");
@@ -121,7 +156,7 @@ void check(const ApiRequest& r, const ApiResponse& res, int& setups) {
         FUZZ_CHECK(auth.rfind("Bearer mgw_", 0) == 0 || auth.rfind("Bearer mgs_", 0) == 0,
                    "admin route answered without a bearer token: " + what);
     }
-    std::string password = password_of(r.body);
+    std::string password = field_of(r.body, "password");
     if (password.size() >= 8 && verbatim(password) && r.path.find(password) == std::string::npos)  // 404 quotes the path
         FUZZ_CHECK(dumped.find(password) == std::string::npos, "a password appears in the answer: " + what);
     if (r.path == "/api/bootstrap/setup" && res.status == 201) {
@@ -132,40 +167,55 @@ void check(const ApiRequest& r, const ApiResponse& res, int& setups) {
         FUZZ_CHECK(res.body["needsSetup"] == (setups == 0), "bootstrap status disagrees: " + dumped);
 }
 
-ApiRequest parse_request(const std::string& text, const Secrets& secrets, mosaic::support::FakeClock& clock) {
-    ApiRequest r;
-    r.client_address = "127.0.0.1";
+// The text request as the HTTP/1.1 bytes a client would send, read back by the daemon's own
+// parser and conversion (http_message.hpp, api_adapter.hpp). nullopt: the engine refuses it
+// before the Api sees it (the raw bytes are gateway_http's to fuzz).
+std::optional<ApiRequest> parse_request(const std::string& text, const Secrets& secrets,
+                                        mosaic::support::FakeClock& clock, std::size_t max_body) {
+    std::string address = "127.0.0.1";
     std::size_t pos = text.find('\n');
     std::string first = text.substr(0, pos);
     std::size_t sp = first.find(' ');
-    r.method = first.substr(0, sp);
-    r.path = sp == std::string::npos ? "" : first.substr(sp + 1);
-    secrets.substitute(r.path);
+    std::string method = first.substr(0, sp);
+    std::string target = sp == std::string::npos ? "" : first.substr(sp + 1);
+    secrets.substitute(target);
+    std::string head, body;
     while (pos != std::string::npos) {
         std::size_t start = pos + 1;
         pos = text.find('\n', start);
         std::string line = text.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
         if (line.empty()) {
-            if (pos != std::string::npos) r.body = text.substr(pos + 1);
+            if (pos != std::string::npos) body = text.substr(pos + 1);
             break;
         }
         std::size_t colon = line.find(':');
         std::string name = line.substr(0, colon);
         std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
         if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string lower = name;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         secrets.substitute(value);
-        if (name == "address") {
-            r.client_address = value;
-        } else if (name == "advance") {
+        if (lower == "address") {
+            address = value;
+        } else if (lower == "advance") {
             long long n = std::atoll(value.c_str());
             clock.advance(std::chrono::seconds(std::clamp<long long>(n, 0, 10LL * 365 * 24 * 3600)));
-        } else {
-            r.headers[name] = value;
+        } else if (lower != "content-length" && lower != "transfer-encoding") {
+            head += name + ": " + value + "\r\n";
         }
     }
-    secrets.substitute(r.body);
-    return r;
+    secrets.substitute(body);
+    std::string bytes = method + " " + (target.empty() ? "/" : target) + " HTTP/1.1\r\nHost: gateway\r\n" + head +
+                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    HttpLimits limits;
+    limits.max_body_bytes = max_body;
+    RequestParser parser(limits);
+    std::size_t used = parser.feed(bytes);
+    if (!parser.done()) return std::nullopt;
+    FUZZ_CHECK(used == bytes.size(), "a request with a Content-Length was not read to its end");
+    HttpRequest h = parser.take();
+    h.client_address = address;
+    return api_request_from(h);
 }
 
 }  // namespace
@@ -183,14 +233,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     opt.cors_origin = origin;
     opt.auth_secret = std::string(64, 'a');
     opt.max_body_bytes = 2048;
-    opt.max_failures_per_email = 3;
-    opt.max_failures_per_address = 5;
+    opt.limits.email_and_address.max_attempts = 3;
+    opt.limits.address.max_attempts = 5;
+    opt.limits.email.backoff_after = 4;
+    opt.proof_key = proof_key;
+    opt.setup_token = std::make_shared<MemorySetupToken>(setup_token);
     Api api(storage, clock, opt);
 
     Secrets secrets;
     int hashes = 0, setups = 0;
     for (const auto& text : requests) {
-        ApiRequest r = parse_request(text, secrets, clock);
+        auto parsed = parse_request(text, secrets, clock, opt.max_body_bytes);
+        if (!parsed) continue;
+        ApiRequest& r = *parsed;
         if (costs_a_hash(r) && ++hashes > 3) continue;
         ApiResponse res = api.handle(r);  // documented never to throw: an exception is a bug
         check(r, res, setups);
