@@ -25,7 +25,7 @@ struct AdminCredentials {
 // MOSAIC_ADMIN_NAME / _EMAIL / _PASSWORD.
 AdminInput admin_from_env(const EnvLookup& env);
 // Validates a complete input; when some are missing, throws mosaic::Error(exit_usage)
-// naming every missing variable (headless, SPEC section 2). Never quotes the password.
+// naming every missing variable (headless, docs/behaviour.md "gateway"). Never quotes the password.
 AdminCredentials require_admin(const AdminInput& in);
 // Interactive: asks for what `in` lacks (name, email, password masked and confirmed),
 // validating each answer and asking again (three tries).
@@ -38,14 +38,20 @@ struct BootstrapOutcome {
     bool token_on_file = false;
 };
 
-// GET /api/bootstrap/status; when setup is needed, `credentials()` is called and
-// POST /api/bootstrap/setup made; the token is stored in meta.json. An existing admin is
-// success with bootstrapped = false. Throws mosaic::Error(exit_failed) when the gateway does
-// not answer as expected, (exit_usage) when it rejects the admin.
+// GET /api/bootstrap/status, which must prove it comes from this install's daemon
+// (health.hpp); when setup is needed, `credentials()` is called, the one-time setup token
+// written (setup_token.hpp) and POST /api/bootstrap/setup made with it; the admin token is
+// stored in meta.json. An existing admin is success with bootstrapped = false, and so is a
+// 409 to our setup when the given credentials sign in (the admin is this install's, created
+// by an earlier run killed after its request). Throws mosaic::Error(exit_failed) when
+// something else answers, when the gateway does not answer as expected, refuses the setup
+// token, or answers 409 for an admin this install did not create; (exit_usage) when it
+// rejects the admin.
 BootstrapOutcome bootstrap_admin(HttpClient& http, const GatewayPaths& paths, const std::string& url,
                                  const std::function<AdminCredentials()>& credentials);
 
-// needsSetup as the gateway at `url` says, or nullopt when it does not answer.
-std::optional<bool> needs_setup(HttpClient& http, const std::string& url);
+// needsSetup as this install's daemon at `url` says (proven with `proof_key`), or nullopt
+// when it does not answer or cannot prove it is ours.
+std::optional<bool> needs_setup(HttpClient& http, const std::string& url, const std::string& proof_key);
 
 }  // namespace mosaic::gateway

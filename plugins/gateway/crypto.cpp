@@ -44,6 +44,7 @@ std::string random_hex(std::size_t bytes) {
 
 std::string new_admin_token() { return "mgw_" + random_hex(32); }
 std::string new_session_token() { return "mgs_" + random_hex(32); }
+std::string new_agent_token() { return "mga_" + random_hex(32); }
 
 std::string sha256_hex(const std::string& data) {
     ensure_sodium();
@@ -74,6 +75,10 @@ std::string hash_password(const std::string& password) {
 bool verify_password(const std::string& phc_hash, const std::string& password) {
     ensure_sodium();
     return crypto_pwhash_str_verify(phc_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string gateway_proof(const std::string& key, const std::string& challenge) {
+    return hmac_sha256_hex(key, "mosaic-gateway-proof\n" + challenge);
 }
 
 bool equal_secret(const std::string& a, const std::string& b) {

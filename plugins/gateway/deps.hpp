@@ -37,6 +37,21 @@ public:
     virtual void warn(const std::string& message) = 0;
 };
 
+// Asks through `attempt` (which prompts and validates, throwing mosaic::Error(exit_usage) for
+// a bad answer) until an answer is valid: the problem is shown and the question asked again,
+// three times at most, then the last error stands.
+template <class F>
+auto ask_until_valid(Ui& ui, F&& attempt) {
+    for (int tries = 1;; ++tries) {
+        try {
+            return attempt();
+        } catch (const Error& e) {
+            if (e.code() != exit_usage || tries >= 3) throw;
+            ui.warn(e.what());
+        }
+    }
+}
+
 // Ui over the host's Context (also what tests use with FakeHost).
 class ContextUi final : public Ui {
 public:

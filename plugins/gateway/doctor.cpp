@@ -6,6 +6,7 @@
 
 #include "health.hpp"
 #include "install_state.hpp"
+#include "port_holder.hpp"
 #include "sqlite_storage.hpp"
 
 namespace mosaic::gateway {
@@ -30,12 +31,22 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
         out.push_back({"config", false, -1, e.what()});
         return out;
     }
+    auto unsafe = gateway_dirs_problem(paths);
+    out.push_back({"permissions", !unsafe, -1, unsafe.value_or(paths.data_dir.string() + " and every directory above it are private to you")});
     auto t0 = std::chrono::steady_clock::now();
-    auto health = probe_health(deps.http, s.url());
+    HealthProbe probe = probe_health(deps.http, s.url(), load_auth_secret(paths).value_or(""));
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    auto daemon_failure = [&]() -> DoctorCheck {
+        std::string detail = probe.foreign ? not_this_gateway(s.url())
+                                           : "no healthy answer at " + s.url() + "; run 'mosaic gateway start'";
+        if (probe.foreign)
+            if (auto holder = describe_port_holder(s.port)) detail += "; port " + std::to_string(s.port) + " is held by " + *holder;
+        return {"daemon", false, -1, detail};
+    };
+    auto& health = probe.health;
     if (s.tier == "team") {
         if (health) out.push_back({"daemon", true, ms, s.url()});
-        else out.push_back({"daemon", false, -1, "no healthy answer at " + s.url() + "; run 'mosaic gateway start'"});
+        else out.push_back(daemon_failure());
         for (const auto& b : probe_backends(deps, s)) out.push_back({b.name, b.ok, b.ok ? b.latency_ms : -1, b.detail});
         return out;
     }
@@ -45,7 +56,7 @@ std::vector<DoctorCheck> run_doctor(GatewayDeps& deps) {
             out.push_back({name, b.value("status", "") == "ok", b.value("latencyMs", -1.0), "reported by the daemon"});
         return out;
     }
-    out.push_back({"daemon", false, -1, "no healthy answer at " + s.url() + "; run 'mosaic gateway start'"});
+    out.push_back(daemon_failure());
     if (!fs::exists(paths.database)) {
         out.push_back({"sqlite", false, -1, "'" + paths.database.string() + "' does not exist yet (created on first start)"});
     } else {

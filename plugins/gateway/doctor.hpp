@@ -1,5 +1,6 @@
-// doctor.hpp - `mosaic gateway doctor`: the tier, the configuration file, the daemon, then
-// each backend: reachable?, with latency. The local tier asks the running daemon's /health
+// doctor.hpp - `mosaic gateway doctor`: the tier, the configuration file, whether the
+// directories holding the secrets are private to the user, the daemon (it must prove it is
+// this install's, health.hpp), then each backend: reachable?, with latency. The local tier asks the running daemon's /health
 // and, when it is not running, opens the SQLite database directly (never creating it). The
 // team tier connects to PostgreSQL and Valkey from here (one line each: host:port and the
 // redacted URL, or the error), whether the daemon runs or not.
@@ -15,7 +16,7 @@
 namespace mosaic::gateway {
 
 struct DoctorCheck {
-    std::string name;    // "tier", "config", "daemon", "sqlite", "postgresql", "valkey"
+    std::string name;    // "tier", "config", "permissions", "daemon", "sqlite", "postgresql", "valkey"
     bool ok = false;
     double latency_ms = -1;
     std::string detail;

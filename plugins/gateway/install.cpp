@@ -7,18 +7,6 @@ namespace mosaic::gateway {
 
 namespace {
 
-template <class F>
-auto ask_until_valid(Ui& ui, F&& attempt) {
-    for (int tries = 1;; ++tries) {
-        try {
-            return attempt();
-        } catch (const Error& e) {
-            if (e.code() != exit_usage || tries >= 3) throw;
-            ui.warn(e.what());
-        }
-    }
-}
-
 void prompt_settings(Ui& ui, const ConfigureInputs& explicit_inputs, GatewaySettings& s) {
     if (!explicit_inputs.port)
         s.port = ask_until_valid(ui, [&] {
@@ -112,6 +100,7 @@ ConfigureOutcome apply_configuration(GatewayDeps& deps, const GatewayPaths& path
     if (existed && daemon.state().running) {
         deps.ui.progress("stopping the running gateway before rewriting its configuration", false);
         daemon.stop();
+        deps.ui.progress("stopped the running gateway", true);
         out.stopped_running_daemon = true;
     }
     // The three files below cannot change together: the marker says they are being written.
@@ -134,18 +123,21 @@ ConfigureOutcome apply_configuration(GatewayDeps& deps, const GatewayPaths& path
     return out;
 }
 
-InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_inputs) {
+InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_inputs, const InstallSteps& steps) {
     GatewayPaths paths(deps.home);
     InstallOutcome out;
 
-    // Steps 1-2: everything validated before anything is written.
+    // Steps 1-2: everything validated before anything is written, the directories that will
+    // hold the secrets included.
     ConfigurePlan plan = plan_configuration(paths, explicit_inputs, deps.env, &deps.ui);
+    require_private_dirs(paths);
     AdminInput admin = admin_from_env(deps.env);
     bool admin_known = false;
     if (plan.state == InstallState::complete || plan.state == InstallState::interrupted) {
         Meta meta = load_meta(paths);
         admin_known = meta.admin_exists() && !(plan.saved && plan.saved->tier != plan.settings.tier);
-        if (!admin_known && !plan.reconfigure) admin_known = needs_setup(deps.http, plan.settings.url()) == false;
+        if (!admin_known && !plan.reconfigure)
+            admin_known = needs_setup(deps.http, plan.settings.url(), load_auth_secret(paths).value_or("")) == false;
     }
     std::optional<AdminCredentials> creds;
     if (!admin_known) {
@@ -161,10 +153,12 @@ InstallOutcome run_install(GatewayDeps& deps, const ConfigureInputs& explicit_in
 
     // Step 3.
     out.config = apply_configuration(deps, paths, plan);
+    if (steps.configured) steps.configured(out.config);
 
     // Step 4.
     DaemonControl daemon(deps, paths);
     out.start = daemon.start(plan.settings);
+    if (steps.started) steps.started(out.start);
 
     // Step 5.
     out.bootstrap = bootstrap_admin(deps.http, paths, plan.settings.url(), [&]() -> AdminCredentials {

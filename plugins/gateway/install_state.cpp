@@ -9,6 +9,12 @@ namespace mosaic::gateway {
 
 using support::EnvFile;
 
+std::optional<std::string> gateway_dirs_problem(const GatewayPaths& paths) {
+    return support::insecure_directory(paths.data_dir);
+}
+
+void require_private_dirs(const GatewayPaths& paths) { support::require_private_directory(paths.data_dir); }
+
 InstallState detect_state(const GatewayPaths& paths) {
     bool env = fs::exists(paths.env_file);
     bool cfg = fs::exists(paths.config_file);
@@ -66,11 +72,13 @@ Meta load_meta(const GatewayPaths& paths) {
 }
 
 void store_meta(const GatewayPaths& paths, const Meta& meta) {
+    require_private_dirs(paths);
     support::make_dirs(paths.dir, 0700);
     support::WriteOptions o;
     o.mode = 0600;
     o.force_mode = true;
     o.private_dirs = true;
+    o.symlinks = support::Symlinks::refuse;
     support::store_json_file(paths.meta_file, meta.doc, o);
 }
 
@@ -88,6 +96,7 @@ std::optional<std::string> load_auth_secret(const GatewayPaths& paths) {
 std::string new_auth_secret() { return random_hex(32); }
 
 bool write_config(const GatewayPaths& paths, const GatewaySettings& settings, const std::string& auth_secret) {
+    require_private_dirs(paths);
     support::make_dirs(paths.dir, 0700);
     fs::permissions(paths.dir, fs::perms::owner_all, fs::perm_options::replace);
 

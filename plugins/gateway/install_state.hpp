@@ -26,15 +26,24 @@ struct GatewayPaths {
           log_file(dir / "gateway.log"),
           data_dir(dir / "data"),
           database(data_dir / "gateway.sqlite3"),
-          writing_marker(dir / ".install-writing") {}
+          writing_marker(dir / ".install-writing"),
+          setup_token(dir / "setup-token") {}
     fs::path home, dir, env_file, config_file, meta_file, pid_file, log_file, data_dir, database;
     // Exists while install writes .env, mosaic.config.json and meta.json (apply_configuration):
     // a kill between those writes leaves it, so the next install knows to finish the job.
     fs::path writing_marker;
+    // The one-time secret that authorises creating the first admin (setup_token.hpp).
+    fs::path setup_token;
 };
 
+// Why the directories holding the gateway's secrets (data/, the gateway directory, the mosaic
+// home and every one above) are not private to this user, or nullopt when they are
+// (support::insecure_directory); require_private_dirs throws it as mosaic::Error(exit_refused).
+std::optional<std::string> gateway_dirs_problem(const GatewayPaths& paths);
+void require_private_dirs(const GatewayPaths& paths);
+
 // partial: only one of .env / mosaic.config.json, not left by an interrupted install (refused,
-// SPEC section 2); interrupted: an install was killed while writing them (resumed by install).
+// docs/behaviour.md, "gateway install"); interrupted: an install was killed while writing them (resumed by install).
 enum class InstallState { none, complete, partial, interrupted };
 
 // none: neither .env nor mosaic.config.json; complete: both; partial: exactly one;
@@ -57,6 +66,7 @@ struct Meta {
     bool admin_exists() const;    // recorded after a successful bootstrap
 };
 Meta load_meta(const GatewayPaths& paths);
+// 0600, never through a symbolic link, only in private directories.
 void store_meta(const GatewayPaths& paths, const Meta& meta);
 
 // The saved settings (.env is the truth for the daemon; mosaic.config.json mirrors the

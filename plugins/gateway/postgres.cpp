@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "backend_url.hpp"
 
@@ -16,8 +17,7 @@ namespace mosaic::gateway {
 namespace {
 
 std::string trimmed(const char* msg) {
-    std::string s = msg ? msg : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    std::string s = support::trim_end(msg ? msg : "");
     // libpq's messages are multi-line at times; keep them on one line.
     for (auto& c : s)
         if (c == '\n') c = ' ';

@@ -12,6 +12,7 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/text.hpp>
 
 namespace mosaic::gateway {
 
@@ -19,8 +20,9 @@ pid_t PosixProcessControl::spawn_detached(const std::vector<std::string>& argv,
                                           const std::map<std::string, std::string>& env,
                                           const std::filesystem::path& log_file) {
     if (argv.empty()) throw Error(exit_failed, "nothing to start");
-    int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log_fd < 0) throw Error(exit_failed, "cannot open '" + log_file.string() + "': " + std::strerror(errno));
+    // Not through a symbolic link: the log holds text from requests (their paths), which a
+    // link planted here would append to any file of the user's, a shell rc file included.
+    int log_fd = support::open_no_follow(log_file, O_WRONLY | O_CREAT | O_APPEND, 0600);
 
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -107,8 +109,7 @@ std::optional<pid_t> read_pid_file(const std::filesystem::path& path) {
         return std::nullopt;
     }
     if (!text) return std::nullopt;
-    std::string t = *text;
-    while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r')) t.pop_back();
+    std::string t = support::trim_end(*text);
     long long v = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc() || p != t.data() + t.size() || v <= 0 || v > 0x7fffffff) return std::nullopt;
@@ -119,6 +120,7 @@ void write_pid_file(const std::filesystem::path& path, pid_t pid) {
     support::WriteOptions o;
     o.mode = 0600;
     o.private_dirs = true;
+    o.symlinks = support::Symlinks::refuse;
     support::write_file_atomic(path, std::to_string(pid) + "\n", o);
 }
 
@@ -128,8 +130,7 @@ void claim_pid_file(const std::filesystem::path& pid_file) {
     support::make_dirs(pid_file.parent_path(), 0700);
     const std::string lock = pid_lock_file(pid_file).string();
     // Never closed: the lock lasts as long as this process (and is gone with it, however it ends).
-    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw Error(exit_failed, "cannot open '" + lock + "': " + std::strerror(errno));
+    int fd = support::open_no_follow(lock, O_RDWR | O_CREAT, 0600);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
         ::close(fd);

@@ -16,8 +16,9 @@ class ProcessControl {
 public:
     virtual ~ProcessControl() = default;
     // Starts argv[0] (absolute path) in a new session (setsid), stdin from /dev/null,
-    // stdout+stderr appended to `log_file` (created 0600), environment = `env`.
-    // Throws mosaic::Error(exit_failed) when it cannot be started.
+    // stdout+stderr appended to `log_file` (created 0600, never through a symbolic link:
+    // exit_refused), environment = `env`. Throws mosaic::Error(exit_failed) when it cannot be
+    // started.
     virtual pid_t spawn_detached(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                                  const std::filesystem::path& log_file) = 0;
     // True while `pid` runs (a child of ours that exited is reaped and reported dead).
@@ -51,7 +52,8 @@ inline constexpr const char* pid_file_variable = "MOSAIC_GATEWAY_PID_FILE";
 
 // Takes an exclusive flock on "<pid_file>.lock", held until the process exits, then writes
 // this process's pid to `pid_file` (atomically). Throws exit_refused, naming the pid on file,
-// when another process holds the lock: another daemon already runs for this home.
+// when another process holds the lock: another daemon already runs for this home; and when
+// the lock file or the pid file is a symbolic link.
 void claim_pid_file(const std::filesystem::path& pid_file);
 // The lock claim_pid_file takes: "<pid_file>.lock".
 std::filesystem::path pid_lock_file(const std::filesystem::path& pid_file);

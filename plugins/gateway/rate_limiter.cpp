@@ -1,43 +1,61 @@
 #include "rate_limiter.hpp"
 
+#include <algorithm>
+
 namespace mosaic::gateway {
 
-void MemoryAttemptLimiter::prune(std::deque<std::chrono::system_clock::time_point>& q,
-                                 std::chrono::system_clock::time_point now) const {
-    while (!q.empty() && q.front() + window_ <= now) q.pop_front();
+using namespace std::chrono;
+
+namespace {
+int ceil_seconds(system_clock::duration d) {
+    auto s = ceil<seconds>(d).count();
+    return static_cast<int>(s < 1 ? 1 : s);
+}
+}  // namespace
+
+milliseconds backoff_delay(const LimitPolicy& policy, int attempts) {
+    int exponent = std::clamp(attempts - policy.backoff_after, 0, 16);
+    return std::min<milliseconds>(milliseconds(1000LL << exponent), policy.backoff_cap);
 }
 
-std::optional<int> MemoryAttemptLimiter::blocked_for(const std::string& key, std::chrono::system_clock::time_point now) {
-    std::lock_guard lock(mu_);
-    auto it = failures_.find(key);
-    if (it == failures_.end()) return std::nullopt;
-    prune(it->second, now);
-    if (it->second.empty()) {
-        failures_.erase(it);
-        return std::nullopt;
-    }
-    if (static_cast<int>(it->second.size()) < max_) return std::nullopt;
-    auto wait = std::chrono::ceil<std::chrono::seconds>(it->second.front() + window_ - now).count();
-    return static_cast<int>(wait < 1 ? 1 : wait);
+void MemoryAttemptLimiter::prune(std::deque<Attempt>& q, system_clock::time_point now) const {
+    while (!q.empty() && q.front().at + policy_.window <= now) q.pop_front();
 }
 
-void MemoryAttemptLimiter::record_failure(const std::string& key, std::chrono::system_clock::time_point now) {
+Reservation MemoryAttemptLimiter::reserve(const std::string& key, system_clock::time_point now) {
     std::lock_guard lock(mu_);
-    auto& q = failures_[key];
+    auto& q = attempts_[key];
     prune(q, now);
-    q.push_back(now);
-    // Bound memory under a flood of distinct keys: drop keys whose failures have all expired.
-    if (failures_.size() > 10000) {
-        for (auto i = failures_.begin(); i != failures_.end();) {
+    const int count = static_cast<int>(q.size());
+    if (policy_.max_attempts > 0 && count >= policy_.max_attempts)
+        return Reservation{std::nullopt, ceil_seconds(q.front().at + policy_.window - now)};
+    if (policy_.backoff_after > 0 && count >= policy_.backoff_after) {
+        auto next = q.back().at + backoff_delay(policy_, count);
+        if (now < next) return Reservation{std::nullopt, ceil_seconds(next - now)};
+    }
+    std::string id = std::to_string(++next_id_);
+    q.push_back(Attempt{now, id});
+    // Bound memory under a flood of distinct keys: drop keys whose attempts have all expired.
+    if (attempts_.size() > 10000) {
+        for (auto i = attempts_.begin(); i != attempts_.end();) {
             prune(i->second, now);
-            i = i->second.empty() ? failures_.erase(i) : std::next(i);
+            i = i->second.empty() ? attempts_.erase(i) : std::next(i);
         }
     }
+    return Reservation{id, 0};
+}
+
+void MemoryAttemptLimiter::cancel(const std::string& key, const std::string& id) {
+    std::lock_guard lock(mu_);
+    auto it = attempts_.find(key);
+    if (it == attempts_.end()) return;
+    std::erase_if(it->second, [&](const Attempt& a) { return a.id == id; });
+    if (it->second.empty()) attempts_.erase(it);
 }
 
 void MemoryAttemptLimiter::reset(const std::string& key) {
     std::lock_guard lock(mu_);
-    failures_.erase(key);
+    attempts_.erase(key);
 }
 
 }  // namespace mosaic::gateway

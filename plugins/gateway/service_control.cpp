@@ -2,12 +2,16 @@
 
 #include <charconv>
 #include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "health.hpp"
 #include "log_tail.hpp"
+#include "port_holder.hpp"
 #include "systemd.hpp"
 
 extern char** environ;
@@ -45,8 +49,7 @@ support::ProcessResult DaemonControl::systemctl_checked(const std::string& verb,
     if (must_succeed && !r.ok()) {
         std::string words;
         for (const auto& a : args) words += " " + a;
-        std::string why = r.spawn_failed ? "cannot run systemctl" : (r.err.empty() ? r.out : r.err);
-        while (!why.empty() && why.back() == '\n') why.pop_back();
+        std::string why = r.spawn_failed ? "cannot run systemctl" : support::trim_end(r.err.empty() ? r.out : r.err);
         throw Error(exit_failed, "'systemctl --user " + verb + words + "' failed (exit " + std::to_string(r.exit_code) +
                                      "): " + why);
     }
@@ -67,8 +70,7 @@ bool DaemonControl::unit_installed() const { return fs::exists(unit_path(d_.env)
 
 std::optional<pid_t> DaemonControl::systemd_main_pid() {
     auto r = systemctl("show", {"--property=MainPID", "--value", unit_name});
-    std::string t = r.out;
-    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    std::string t = support::trim_end(r.out);
     long long v = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (!r.ok() || ec != std::errc() || v <= 0) return std::nullopt;
@@ -91,8 +93,9 @@ DaemonState DaemonControl::state() {
     return DaemonState{};
 }
 
-void DaemonControl::fail_unhealthy(const std::string& url, const std::string& reason) {
+void DaemonControl::fail_unhealthy(const std::string& url, int port, const std::string& reason) {
     std::string msg = "the gateway did not become healthy at " + url + ": " + reason;
+    if (auto holder = describe_port_holder(port)) msg += "; port " + std::to_string(port) + " is held by " + *holder;
     auto lines = tail_file(paths_.log_file, 30);
     if (lines.empty()) {
         msg += "; '" + paths_.log_file.string() + "' is empty";
@@ -103,9 +106,42 @@ void DaemonControl::fail_unhealthy(const std::string& url, const std::string& re
     throw Error(exit_failed, msg);
 }
 
+void DaemonControl::start_unit(Meta& meta) {
+    fs::path unit = unit_path(d_.env);
+    std::string text = render_unit(d_.executable, paths_.home, paths_.log_file);
+    if (support::read_file(unit) != text) support::write_file_atomic(unit, text);
+    systemctl_checked("daemon-reload", {}, true);
+    systemctl_checked("enable", {unit_name}, true);
+    systemctl_checked("restart", {unit_name}, true);
+    meta.doc["service"] = "systemd";
+    meta.doc["unit_path"] = unit.string();
+    store_meta(paths_, meta);
+}
+
+pid_t DaemonControl::spawn_process(Meta& meta) {
+    support::make_dirs(paths_.dir, 0700);
+    // The daemon writes gateway.pid itself, first thing, under a lock it holds for life
+    // (claim_pid_file): a kill of this process right after the spawn cannot leave a daemon
+    // that status, stop and the next install do not see, and of two daemons started for
+    // one home only the first keeps running and on file.
+    auto env = daemon_environment();
+    env[pid_file_variable] = paths_.pid_file.string();
+    pid_t pid = d_.processes.spawn_detached(daemon_argv(), env, paths_.log_file);
+    meta.doc["service"] = "process";
+    meta.doc.erase("unit_path");
+    store_meta(paths_, meta);
+    return pid;
+}
+
 StartOutcome DaemonControl::start(const GatewaySettings& settings) {
     StartOutcome out;
     out.url = settings.url();
+    require_private_dirs(paths_);
+    support::make_dirs(paths_.dir, 0700);
+    // The log exists, and is not a symbolic link, before anything writes to it: systemd's
+    // StandardOutput=append: would follow one.
+    ::close(support::open_no_follow(paths_.log_file, O_WRONLY | O_CREAT | O_APPEND, 0600));
+    const std::string proof_key = load_auth_secret(paths_).value_or("");
     DaemonState now = state();
     std::function<bool()> still_running;
     std::optional<pid_t> spawned;
@@ -116,36 +152,18 @@ StartOutcome DaemonControl::start(const GatewaySettings& settings) {
         out.pid = now.pid;
         out.via = now.via;
     } else if (systemd_available()) {
-        fs::path unit = unit_path(d_.env);
-        std::string text = render_unit(d_.executable, paths_.home, paths_.log_file);
-        if (support::read_file(unit) != text) support::write_file_atomic(unit, text);
-        systemctl_checked("daemon-reload", {}, true);
-        systemctl_checked("enable", {unit_name}, true);
-        systemctl_checked("restart", {unit_name}, true);
+        start_unit(meta);
         out.via = "systemd";
-        meta.doc["service"] = "systemd";
-        meta.doc["unit_path"] = unit.string();
-        store_meta(paths_, meta);
     } else {
-        support::make_dirs(paths_.dir, 0700);
-        // The daemon writes gateway.pid itself, first thing, under a lock it holds for life
-        // (claim_pid_file): a kill of this process right after the spawn cannot leave a daemon
-        // that status, stop and the next install do not see, and of two daemons started for
-        // one home only the first keeps running and on file.
-        auto env = daemon_environment();
-        env[pid_file_variable] = paths_.pid_file.string();
-        pid_t pid = d_.processes.spawn_detached(daemon_argv(), env, paths_.log_file);
+        pid_t pid = spawn_process(meta);
         spawned = pid;
         // Ours, or the one that held the lock before it (then ours exits at once).
         still_running = [this, pid] { return d_.processes.alive(pid) || state().running; };
         out.pid = pid;
         out.via = "process";
-        meta.doc["service"] = "process";
-        meta.doc.erase("unit_path");
-        store_meta(paths_, meta);
     }
 
-    auto health = wait_for_health(d_.http, out.url, d_.clock, d_.sleeper, d_.health_timeout,
+    auto health = wait_for_health(d_.http, out.url, proof_key, d_.clock, d_.sleeper, d_.health_timeout,
                                   std::chrono::milliseconds(200), still_running,
                                   [this](const std::string& s) { d_.ui.progress("gateway: " + s, s == "healthy"); });
     if (!health.healthy) {
@@ -154,7 +172,7 @@ StartOutcome DaemonControl::start(const GatewaySettings& settings) {
             std::error_code ec;
             fs::remove(paths_.pid_file, ec);
         }
-        fail_unhealthy(out.url, health.reason);
+        fail_unhealthy(out.url, settings.port, health.reason);
     }
     if (spawned) {
         auto on_file = read_pid_file(paths_.pid_file);

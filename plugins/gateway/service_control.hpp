@@ -39,9 +39,12 @@ public:
     bool systemd_available();
     DaemonState state();
 
-    // Starts the daemon unless it already runs, then waits for /health. Throws
-    // mosaic::Error(exit_failed) with the last 30 non-empty lines of gateway.log when it
-    // does not become healthy. Records the way it was started in meta.json.
+    // Starts the daemon unless it already runs, then waits until /health answers with the
+    // proof that it is this install's daemon (health.hpp). Throws mosaic::Error: exit_refused
+    // when a directory on the way is not private or gateway.log is a symbolic link;
+    // exit_failed with the last 30 non-empty lines of gateway.log, and what holds the port,
+    // when it does not become healthy or something else answers. Records the way it was
+    // started in meta.json.
     StartOutcome start(const GatewaySettings& settings);
     StopOutcome stop();
 
@@ -57,7 +60,11 @@ private:
     support::ProcessResult systemctl(const std::string& verb, const std::vector<std::string>& args = {});
     bool unit_installed() const;
     std::optional<pid_t> systemd_main_pid();
-    [[noreturn]] void fail_unhealthy(const std::string& url, const std::string& reason);
+    [[noreturn]] void fail_unhealthy(const std::string& url, int port, const std::string& reason);
+    // start()'s two ways: the systemd user unit (written, reloaded, enabled, restarted), or a
+    // detached process (its pid). Each records the way in meta.json.
+    void start_unit(Meta& meta);
+    pid_t spawn_process(Meta& meta);
 
     GatewayDeps& d_;
     GatewayPaths paths_;

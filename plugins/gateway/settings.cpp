@@ -4,8 +4,10 @@
 #include <regex>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "backend_url.hpp"
+#include "provider.hpp"
 
 namespace mosaic::gateway {
 
@@ -77,7 +79,33 @@ std::string parse_email(const std::string& value, const std::string& source) {
 std::string parse_admin_name(const std::string& value, const std::string& source) {
     if (value.find_first_not_of(" \t") == std::string::npos) invalid("the admin name must not be empty", source);
     if (value.size() > 200) invalid("the admin name is longer than 200 characters", source);
+    // It is shown in lists and logs, where a line break would forge a line.
+    if (support::has_control_character(value))
+        invalid("the admin name holds a control character (a line break or tab); use one line of text", source);
+    if (!support::is_valid_utf8(value)) invalid("the admin name is not UTF-8 text", source);
     return value;
+}
+
+std::vector<std::string> parse_allowed_hosts(const std::string& value, const std::string& source) {
+    static const std::regex name(R"(^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$)");
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        std::size_t comma = value.find(',', start);
+        std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) {
+            if (!std::regex_match(item, name))
+                invalid("invalid host name '" + support::escape_for_message(item) +
+                            "': expected names like gateway.example.org, separated by commas",
+                        source);
+            out.push_back(item);
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
 }
 
 void check_password(const std::string& value, const std::string& source) {
@@ -91,6 +119,13 @@ std::string parse_bind_host(const std::string& value, const std::string& source)
     return value;
 }
 
+std::string parse_provider_url(const std::string& value, const std::string& source) {
+    parse_upstream_url(value, source);  // throws naming the value and source
+    std::string v = value;
+    while (v.size() > 8 && v.back() == '/') v.pop_back();
+    return v;
+}
+
 ConfigureInputs with_environment(ConfigureInputs in, const EnvLookup& env) {
     auto fill = [&](std::optional<Sourced>& slot, const char* var) {
         if (slot) return;
@@ -102,6 +137,9 @@ ConfigureInputs with_environment(ConfigureInputs in, const EnvLookup& env) {
     fill(in.valkey_url, key_valkey_url);
     fill(in.cors_origin, key_cors_origin);
     fill(in.anthropic_api_key, key_anthropic_api_key);
+    fill(in.openai_api_key, key_openai_api_key);
+    fill(in.anthropic_base_url, key_anthropic_base_url);
+    fill(in.openai_base_url, key_openai_base_url);
     return in;
 }
 
@@ -113,6 +151,10 @@ GatewaySettings resolve_settings(const ConfigureInputs& in, const GatewaySetting
     if (in.database_url) s.database_url = parse_database_url(in.database_url->value, in.database_url->source);
     if (in.valkey_url) s.valkey_url = parse_valkey_url(in.valkey_url->value, in.valkey_url->source);
     if (in.anthropic_api_key) s.anthropic_api_key = in.anthropic_api_key->value;
+    if (in.openai_api_key) s.openai_api_key = in.openai_api_key->value;
+    if (in.anthropic_base_url)
+        s.anthropic_base_url = parse_provider_url(in.anthropic_base_url->value, in.anthropic_base_url->source);
+    if (in.openai_base_url) s.openai_base_url = parse_provider_url(in.openai_base_url->value, in.openai_base_url->source);
     if (s.tier == "team") {
         std::string missing;
         if (s.database_url.empty()) missing = std::string(key_database_url) + " (--database-url)";
@@ -142,13 +184,35 @@ GatewaySettings settings_from_env_values(const std::map<std::string, std::string
     if (auto v = get(key_database_url)) s.database_url = parse_database_url(*v, src(key_database_url));
     if (auto v = get(key_valkey_url)) s.valkey_url = parse_valkey_url(*v, src(key_valkey_url));
     if (auto v = get(key_anthropic_api_key)) s.anthropic_api_key = *v;
-    if (auto v = get(key_max_body)) {
+    if (auto v = get(key_openai_api_key)) s.openai_api_key = *v;
+    if (auto v = get(key_anthropic_base_url)) s.anthropic_base_url = parse_provider_url(*v, src(key_anthropic_base_url));
+    if (auto v = get(key_openai_base_url)) s.openai_base_url = parse_provider_url(*v, src(key_openai_base_url));
+    if (auto v = get(key_allowed_hosts)) s.allowed_hosts = parse_allowed_hosts(*v, src(key_allowed_hosts));
+    // A whole number in [low, high] from `key`, or `fallback` when the key is absent.
+    auto number = [&](const char* key, long long low, long long high, long long fallback) {
+        auto v = get(key);
+        if (!v) return fallback;
         long long n = 0;
-        if (!parse_int(*v, n) || n < 1024 || n > 64 * 1024 * 1024)
-            throw Error(exit_usage, "invalid " + std::string(key_max_body) + " '" + *v + "' in '" + origin +
-                                        "': expected 1024..67108864");
-        s.max_body_bytes = static_cast<std::size_t>(n);
-    }
+        if (!parse_int(*v, n) || n < low || n > high)
+            throw Error(exit_usage, "invalid " + std::string(key) + " '" + *v + "' in '" + origin + "': expected " +
+                                        std::to_string(low) + ".." + std::to_string(high));
+        return n;
+    };
+    s.max_body_bytes = static_cast<std::size_t>(number(key_max_body, 1024, 64 * 1024 * 1024, default_max_body_bytes));
+    EngineSettings& e = s.engine;
+    e.threads = static_cast<int>(number(key_threads, 0, 256, e.threads));
+    e.workers = static_cast<int>(number(key_workers, 1, 256, e.workers));
+    e.head_timeout_s = static_cast<int>(number(key_head_timeout, 1, 3600, e.head_timeout_s));
+    e.body_timeout_s = static_cast<int>(number(key_body_timeout, 1, 3600, e.body_timeout_s));
+    e.idle_timeout_s = static_cast<int>(number(key_idle_timeout, 1, 86400, e.idle_timeout_s));
+    e.max_connections = static_cast<int>(number(key_max_connections, 1, 1'000'000, e.max_connections));
+    e.max_connections_per_client =
+        static_cast<int>(number(key_max_connections_per_client, 1, 1'000'000, e.max_connections_per_client));
+    e.upstream_connect_timeout_s =
+        static_cast<int>(number(key_upstream_connect_timeout, 1, 600, e.upstream_connect_timeout_s));
+    e.upstream_idle_timeout_s = static_cast<int>(number(key_upstream_idle_timeout, 1, 86400, e.upstream_idle_timeout_s));
+    e.max_model_body_bytes = static_cast<std::size_t>(
+        number(key_max_model_body, 1024, 1024LL * 1024 * 1024, static_cast<long long>(e.max_model_body_bytes)));
     if (s.tier == "team" && (s.database_url.empty() || s.valkey_url.empty()))
         throw Error(exit_usage, "the team storage tier needs " + std::string(key_database_url) + " and " +
                                     key_valkey_url + " in '" + origin + "'");
@@ -164,6 +228,9 @@ std::map<std::string, std::string> env_values_for(const GatewaySettings& s) {
         {key_valkey_url, s.valkey_url},
         {key_cors_origin, s.cors_origin},
         {key_anthropic_api_key, s.anthropic_api_key},
+        {key_openai_api_key, s.openai_api_key},
+        {key_anthropic_base_url, s.anthropic_base_url},
+        {key_openai_base_url, s.openai_base_url},
     };
 }
 

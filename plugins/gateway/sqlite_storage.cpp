@@ -40,6 +40,32 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX sessions_expiry ON sessions(expires_at);
     )sql",
+    R"sql(
+    CREATE TABLE agent_tokens (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent                TEXT NOT NULL,
+        token_hash           TEXT NOT NULL UNIQUE,
+        created_at           INTEGER NOT NULL,
+        last_used_at         INTEGER,
+        revoked_at           INTEGER,
+        requests_per_minute  INTEGER,
+        tokens_per_day       INTEGER
+    );
+    CREATE INDEX agent_tokens_agent ON agent_tokens(agent);
+    CREATE TABLE usage (
+        token_id              INTEGER NOT NULL,
+        agent                 TEXT NOT NULL,
+        day                   TEXT NOT NULL,
+        model                 TEXT NOT NULL,
+        requests              INTEGER NOT NULL DEFAULT 0,
+        input_tokens          INTEGER NOT NULL DEFAULT 0,
+        output_tokens         INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens     INTEGER NOT NULL DEFAULT 0,
+        cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (token_id, day, model)
+    );
+    CREATE INDEX usage_day ON usage(day, agent);
+    )sql",
 };
 static_assert(std::size(kMigrations) == SqliteStorage::schema_version);
 
@@ -59,6 +85,10 @@ public:
     }
     Stmt& bind(int i, std::int64_t v) {
         sqlite3_bind_int64(st_, i, v);
+        return *this;
+    }
+    Stmt& bind_null(int i) {
+        sqlite3_bind_null(st_, i);
         return *this;
     }
     // true while a row is available.
@@ -115,9 +145,11 @@ User user_from(const Stmt& s) {
 SqliteStorage::SqliteStorage(const std::string& path) : path_(path) {
     support::make_dirs(std::filesystem::path(path).parent_path(), 0700);
     // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the mode of the
-    // database, and they hold the same password and token hashes.
-    if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+    // database, and they hold the same password and token hashes. Neither follows a symbolic
+    // link planted in its place.
+    ::close(support::open_no_follow(path, O_WRONLY | O_CREAT, 0600));
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
                              nullptr);
     if (rc != SQLITE_OK) {
         std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -141,7 +173,29 @@ SqliteStorage::SqliteStorage(const std::string& path) : path_(path) {
                                  std::filesystem::perm_options::replace, ec);
 }
 
-SqliteStorage::~SqliteStorage() { sqlite3_close(db_); }
+SqliteStorage::~SqliteStorage() {
+    sqlite3_finalize(has_users_stmt_);
+    sqlite3_finalize(probe_stmt_);
+    sqlite3_close(db_);
+}
+
+sqlite3_stmt* SqliteStorage::prepared(sqlite3_stmt*& slot, const char* sql) {
+    if (slot == nullptr && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr) != SQLITE_OK)
+        throw Error(exit_failed, std::string("sqlite: cannot prepare statement: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(slot);
+    return slot;
+}
+
+namespace {
+// The first column of the one row `st` yields.
+std::int64_t single_integer(sqlite3* db, sqlite3_stmt* st) {
+    int rc = sqlite3_step(st);
+    std::int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) throw Error(exit_failed, std::string("sqlite: ") + sqlite3_errmsg(db));
+    return v;
+}
+}  // namespace
 
 int SqliteStorage::current_schema_version() {
     std::lock_guard lock(mu_);
@@ -175,8 +229,7 @@ std::vector<BackendHealth> SqliteStorage::check_backends() {
     BackendHealth h{"sqlite", false, 0, path_};
     try {
         std::lock_guard lock(mu_);
-        Stmt s(db_, "SELECT count(*) FROM schema_version");
-        s.step();
+        single_integer(db_, prepared(probe_stmt_, "SELECT count(*) FROM schema_version"));
         h.ok = true;
     } catch (const Error& e) {
         h.detail = e.what();
@@ -187,9 +240,7 @@ std::vector<BackendHealth> SqliteStorage::check_backends() {
 
 bool SqliteStorage::has_users() {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "SELECT EXISTS (SELECT 1 FROM users)");
-    s.step();
-    return s.i64(0) != 0;
+    return single_integer(db_, prepared(has_users_stmt_, "SELECT EXISTS (SELECT 1 FROM users)")) != 0;
 }
 
 std::int64_t SqliteStorage::insert_token_locked(std::int64_t user_id, const std::string& label, const std::string& hash,
@@ -288,6 +339,124 @@ std::optional<std::int64_t> SqliteStorage::user_for_session(const std::string& s
     s.bind(1, session_hash).bind(2, now);
     if (!s.step()) return std::nullopt;
     return s.i64(0);
+}
+
+// --- agent tokens and usage
+
+namespace {
+
+const char* const agent_columns =
+    "id, agent, created_at, last_used_at, revoked_at, requests_per_minute, tokens_per_day FROM agent_tokens";
+
+AgentToken agent_from(const Stmt& s) {
+    AgentToken t;
+    t.id = s.i64(0);
+    t.agent = s.text(1);
+    t.created_at = s.i64(2);
+    if (!s.null(3)) t.last_used_at = s.i64(3);
+    if (!s.null(4)) t.revoked_at = s.i64(4);
+    if (!s.null(5)) t.limits.requests_per_minute = s.i64(5);
+    if (!s.null(6)) t.limits.tokens_per_day = s.i64(6);
+    return t;
+}
+
+void bind_optional(Stmt& s, int i, const std::optional<std::int64_t>& v) {
+    if (v) s.bind(i, *v);
+    else s.bind_null(i);
+}
+
+}  // namespace
+
+std::int64_t SqliteStorage::create_agent_token(const std::string& agent, const std::string& token_hash,
+                                               const AgentLimits& limits, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "INSERT INTO agent_tokens (agent, token_hash, created_at, requests_per_minute, tokens_per_day) "
+                "VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, agent).bind(2, token_hash).bind(3, now);
+    bind_optional(s, 4, limits.requests_per_minute);
+    bind_optional(s, 5, limits.tokens_per_day);
+    s.step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<AgentToken> SqliteStorage::agent_token(const std::string& token_hash, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, (std::string("SELECT ") + agent_columns + " WHERE token_hash = ? AND revoked_at IS NULL").c_str());
+    s.bind(1, token_hash);
+    if (!s.step()) return std::nullopt;
+    AgentToken t = agent_from(s);
+    Stmt(db_, "UPDATE agent_tokens SET last_used_at = ? WHERE id = ?").bind(1, now).bind(2, t.id).step();
+    t.last_used_at = now;
+    return t;
+}
+
+std::vector<AgentToken> SqliteStorage::list_agent_tokens() {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, (std::string("SELECT ") + agent_columns + " ORDER BY id").c_str());
+    std::vector<AgentToken> out;
+    while (s.step()) out.push_back(agent_from(s));
+    return out;
+}
+
+int SqliteStorage::revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& agent, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    if (id) Stmt(db_, "UPDATE agent_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, *id).step();
+    else Stmt(db_, "UPDATE agent_tokens SET revoked_at = ? WHERE agent = ? AND revoked_at IS NULL").bind(1, now).bind(2, agent).step();
+    return sqlite3_changes(db_);
+}
+
+bool SqliteStorage::set_agent_limits(std::int64_t id, const AgentLimits& limits) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "UPDATE agent_tokens SET requests_per_minute = ?, tokens_per_day = ? WHERE id = ?");
+    bind_optional(s, 1, limits.requests_per_minute);
+    bind_optional(s, 2, limits.tokens_per_day);
+    s.bind(3, id).step();
+    return sqlite3_changes(db_) > 0;
+}
+
+void SqliteStorage::add_usage(const UsageRow& d) {
+    std::lock_guard lock(mu_);
+    Stmt(db_, "INSERT INTO usage (token_id, agent, day, model, requests, input_tokens, output_tokens, cache_read_tokens, "
+              "cache_creation_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_id, day, model) DO UPDATE SET "
+              "requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens, "
+              "output_tokens = output_tokens + excluded.output_tokens, "
+              "cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, "
+              "cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens")
+        .bind(1, d.token_id).bind(2, d.agent).bind(3, d.day).bind(4, d.model).bind(5, d.requests)
+        .bind(6, d.input_tokens).bind(7, d.output_tokens).bind(8, d.cache_read_tokens).bind(9, d.cache_creation_tokens)
+        .step();
+}
+
+std::vector<UsageRow> SqliteStorage::usage(const std::string& agent, const std::string& since, const std::string& until) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "SELECT token_id, agent, day, model, requests, input_tokens, output_tokens, cache_read_tokens, "
+                "cache_creation_tokens FROM usage WHERE day >= ? AND day <= ? AND (? = '' OR agent = ?) "
+                "ORDER BY day, agent, model, token_id");
+    s.bind(1, since).bind(2, until).bind(3, agent).bind(4, agent);
+    std::vector<UsageRow> out;
+    while (s.step())
+        out.push_back(UsageRow{s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.i64(5), s.i64(6), s.i64(7), s.i64(8)});
+    return out;
+}
+
+std::int64_t SqliteStorage::tokens_used(std::int64_t token_id, const std::string& day) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "SELECT coalesce(sum(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens), 0) "
+                "FROM usage WHERE token_id = ? AND day = ?");
+    s.bind(1, token_id).bind(2, day);
+    s.step();
+    return s.i64(0);
+}
+
+bool SqliteStorage::count_request(std::int64_t token_id, std::int64_t limit, std::int64_t minute) {
+    // One gateway per local database: counted in memory, under the lock that serialises it.
+    std::lock_guard lock(mu_);
+    auto& [at, count] = request_counts_[token_id];
+    if (at != minute) {
+        at = minute;
+        count = 0;
+    }
+    return ++count <= limit;
 }
 
 }  // namespace mosaic::gateway

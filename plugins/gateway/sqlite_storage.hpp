@@ -4,12 +4,14 @@
 // BEGIN IMMEDIATE additionally serialises against any other process opening the file.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <string>
 
 #include "storage.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace mosaic::gateway {
 
@@ -21,7 +23,7 @@ public:
     explicit SqliteStorage(const std::string& path);
     ~SqliteStorage() override;
 
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
     int current_schema_version();
 
     std::string tier() const override { return "local"; }
@@ -41,14 +43,32 @@ public:
     void create_session(const std::string& session_hash, std::int64_t user_id, std::int64_t expires_at) override;
     std::optional<std::int64_t> user_for_session(const std::string& session_hash, std::int64_t now) override;
 
+    std::int64_t create_agent_token(const std::string& agent, const std::string& token_hash, const AgentLimits& limits,
+                                    std::int64_t now) override;
+    std::optional<AgentToken> agent_token(const std::string& token_hash, std::int64_t now) override;
+    std::vector<AgentToken> list_agent_tokens() override;
+    int revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& agent, std::int64_t now) override;
+    bool set_agent_limits(std::int64_t id, const AgentLimits& limits) override;
+    void add_usage(const UsageRow& delta) override;
+    std::vector<UsageRow> usage(const std::string& agent, const std::string& since, const std::string& until) override;
+    std::int64_t tokens_used(std::int64_t token_id, const std::string& day) override;
+    bool count_request(std::int64_t token_id, std::int64_t limit, std::int64_t minute) override;
+
 private:
     void migrate();
     std::int64_t insert_token_locked(std::int64_t user_id, const std::string& label, const std::string& hash,
                                      std::int64_t now);
 
+    // Prepared once: the statements of what is asked on every request (bootstrap status) and
+    // by the health probe every 250 ms.
+    sqlite3_stmt* prepared(sqlite3_stmt*& slot, const char* sql);
+
     std::string path_;
     sqlite3* db_ = nullptr;
     std::mutex mu_;
+    sqlite3_stmt* has_users_stmt_ = nullptr;
+    sqlite3_stmt* probe_stmt_ = nullptr;
+    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> request_counts_;  // token -> (minute, count)
 };
 
 }  // namespace mosaic::gateway

@@ -55,6 +55,29 @@ private:
     std::string backend_;
 };
 
+// An agent's credential for the model routes: `mga_...`, stored as its SHA-256 like admin
+// tokens, shown once. Limits are per token; none means unlimited.
+struct AgentLimits {
+    std::optional<std::int64_t> requests_per_minute;
+    std::optional<std::int64_t> tokens_per_day;  // input + output + cache tokens, per UTC day
+    bool operator==(const AgentLimits&) const = default;
+};
+
+struct AgentToken {
+    std::int64_t id = 0;
+    std::string agent;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> last_used_at, revoked_at;
+    AgentLimits limits;
+};
+
+// Metered usage, per token, UTC day ("YYYY-MM-DD") and model; add_usage adds to the row.
+struct UsageRow {
+    std::int64_t token_id = 0;
+    std::string agent, day, model;
+    std::int64_t requests = 0, input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0;
+};
+
 struct NewAdmin {
     std::string name, email, password_hash;
 };
@@ -98,12 +121,31 @@ public:
     // team tier keeps one per database, so a session minted by one gateway is valid on all);
     // nullopt: each gateway's own auth secret.
     virtual std::optional<std::string> shared_session_key() { return std::nullopt; }
-    // Where the sign-in failure counters named `name` live: in memory by default (one
+    // Agent tokens (model routes).
+    virtual std::int64_t create_agent_token(const std::string& agent, const std::string& token_hash,
+                                            const AgentLimits& limits, std::int64_t now) = 0;
+    // The active (not revoked) token with this hash, recording its use; nullopt otherwise.
+    virtual std::optional<AgentToken> agent_token(const std::string& token_hash, std::int64_t now) = 0;
+    virtual std::vector<AgentToken> list_agent_tokens() = 0;
+    // Revokes token `id` (when given) or every active token of `agent`; returns how many.
+    virtual int revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& agent, std::int64_t now) = 0;
+    virtual bool set_agent_limits(std::int64_t id, const AgentLimits& limits) = 0;
+
+    // Usage: rows are summed per (token, day, model); the team tier keeps them in PostgreSQL,
+    // so every gateway adds to one total.
+    virtual void add_usage(const UsageRow& delta) = 0;
+    // Rows with `since` <= day <= `until`, of `agent` unless it is empty, by day then agent.
+    virtual std::vector<UsageRow> usage(const std::string& agent, const std::string& since, const std::string& until) = 0;
+    virtual std::int64_t tokens_used(std::int64_t token_id, const std::string& day) = 0;
+    // Counts one request of `token_id` in minute `minute` and says whether it is within `limit`:
+    // exactly, however many threads and gateways ask at once (the team tier counts in Valkey).
+    virtual bool count_request(std::int64_t token_id, std::int64_t limit, std::int64_t minute) = 0;
+
+    // Where the sign-in attempt counters named `name` live: in memory by default (one
     // gateway), in Valkey for the team tier (counted across gateways).
-    virtual std::unique_ptr<AttemptLimiter> attempt_limiter(const std::string& name, int max_failures,
-                                                            std::chrono::seconds window) {
+    virtual std::unique_ptr<AttemptLimiter> attempt_limiter(const std::string& name, const LimitPolicy& policy) {
         (void)name;
-        return std::make_unique<MemoryAttemptLimiter>(max_failures, window);
+        return std::make_unique<MemoryAttemptLimiter>(policy);
     }
 };
 

@@ -34,6 +34,32 @@ const char* const kMigrations[] = {
         last_used_at BIGINT
     );
     )sql",
+    R"sql(
+    CREATE TABLE gateway_agent_tokens (
+        id                  BIGSERIAL PRIMARY KEY,
+        agent               TEXT NOT NULL,
+        token_hash          TEXT NOT NULL UNIQUE,
+        created_at          BIGINT NOT NULL,
+        last_used_at        BIGINT,
+        revoked_at          BIGINT,
+        requests_per_minute BIGINT,
+        tokens_per_day      BIGINT
+    );
+    CREATE INDEX gateway_agent_tokens_agent ON gateway_agent_tokens (agent);
+    CREATE TABLE gateway_usage (
+        token_id              BIGINT NOT NULL,
+        agent                 TEXT NOT NULL,
+        day                   TEXT NOT NULL,
+        model                 TEXT NOT NULL,
+        requests              BIGINT NOT NULL DEFAULT 0,
+        input_tokens          BIGINT NOT NULL DEFAULT 0,
+        output_tokens         BIGINT NOT NULL DEFAULT 0,
+        cache_read_tokens     BIGINT NOT NULL DEFAULT 0,
+        cache_creation_tokens BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (token_id, day, model)
+    );
+    CREATE INDEX gateway_usage_day ON gateway_usage (day, agent);
+    )sql",
 };
 static_assert(std::size(kMigrations) == TeamStorage::schema_version);
 
@@ -246,9 +272,8 @@ std::optional<std::int64_t> TeamStorage::user_for_session(const std::string& ses
     return user;
 }
 
-std::unique_ptr<AttemptLimiter> TeamStorage::attempt_limiter(const std::string& name, int max_failures,
-                                                             std::chrono::seconds window) {
-    return std::make_unique<ValkeyAttemptLimiter>(valkey_, key("signin:" + name + ":"), max_failures, window);
+std::unique_ptr<AttemptLimiter> TeamStorage::attempt_limiter(const std::string& name, const LimitPolicy& policy) {
+    return std::make_unique<ValkeyAttemptLimiter>(valkey_, key("signin:" + name + ":"), policy);
 }
 
 BackendHealth probe_postgres(const std::string& url, std::chrono::milliseconds timeout) {
@@ -279,6 +304,127 @@ BackendHealth probe_valkey(const std::string& url, std::chrono::milliseconds tim
         h.detail = e.what();
     }
     return h;
+}
+
+// --- agent tokens and usage
+
+namespace {
+
+const char* const agent_select =
+    "SELECT id, agent, created_at, last_used_at, revoked_at, requests_per_minute, tokens_per_day FROM gateway_agent_tokens ";
+
+AgentToken agent_from(const PgResult& r, int row) {
+    AgentToken t;
+    t.id = r.i64(row, 0);
+    t.agent = r.text(row, 1);
+    t.created_at = r.i64(row, 2);
+    if (!r.null(row, 3)) t.last_used_at = r.i64(row, 3);
+    if (!r.null(row, 4)) t.revoked_at = r.i64(row, 4);
+    if (!r.null(row, 5)) t.limits.requests_per_minute = r.i64(row, 5);
+    if (!r.null(row, 6)) t.limits.tokens_per_day = r.i64(row, 6);
+    return t;
+}
+
+std::optional<std::string> opt(const std::optional<std::int64_t>& v) {
+    return v ? std::optional<std::string>(str(*v)) : std::nullopt;
+}
+
+// INCR that starts the key's life: a minute's counter lives two minutes.
+const char* const kCountRequest =
+    "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end return n";
+
+}  // namespace
+
+std::int64_t TeamStorage::create_agent_token(const std::string& agent, const std::string& token_hash,
+                                             const AgentLimits& limits, std::int64_t now) {
+    return pg_.with([&](PgConnection& c) {
+        return c
+            .exec("INSERT INTO gateway_agent_tokens (agent, token_hash, created_at, requests_per_minute, tokens_per_day) "
+                  "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                  {agent, token_hash, str(now), opt(limits.requests_per_minute), opt(limits.tokens_per_day)})
+            .i64(0, 0);
+    });
+}
+
+std::optional<AgentToken> TeamStorage::agent_token(const std::string& token_hash, std::int64_t now) {
+    return pg_.with([&](PgConnection& c) -> std::optional<AgentToken> {
+        auto r = c.exec(std::string("UPDATE gateway_agent_tokens SET last_used_at = $2 WHERE token_hash = $1 AND "
+                                    "revoked_at IS NULL RETURNING id, agent, created_at, last_used_at, revoked_at, "
+                                    "requests_per_minute, tokens_per_day"),
+                        {token_hash, str(now)});
+        if (r.rows() == 0) return std::nullopt;
+        return agent_from(r, 0);
+    });
+}
+
+std::vector<AgentToken> TeamStorage::list_agent_tokens() {
+    return pg_.with([&](PgConnection& c) {
+        auto r = c.exec(std::string(agent_select) + "ORDER BY id");
+        std::vector<AgentToken> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(agent_from(r, i));
+        return out;
+    });
+}
+
+int TeamStorage::revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& agent, std::int64_t now) {
+    return pg_.with([&](PgConnection& c) {
+        auto r = id ? c.exec("UPDATE gateway_agent_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                             {str(now), str(*id)})
+                    : c.exec("UPDATE gateway_agent_tokens SET revoked_at = $1 WHERE agent = $2 AND revoked_at IS NULL",
+                             {str(now), agent});
+        return static_cast<int>(r.affected());
+    });
+}
+
+bool TeamStorage::set_agent_limits(std::int64_t id, const AgentLimits& limits) {
+    return pg_.with([&](PgConnection& c) {
+        return c.exec("UPDATE gateway_agent_tokens SET requests_per_minute = $1, tokens_per_day = $2 WHERE id = $3",
+                      {opt(limits.requests_per_minute), opt(limits.tokens_per_day), str(id)})
+                   .affected() > 0;
+    });
+}
+
+void TeamStorage::add_usage(const UsageRow& d) {
+    pg_.with([&](PgConnection& c) {
+        c.exec("INSERT INTO gateway_usage AS u (token_id, agent, day, model, requests, input_tokens, output_tokens, "
+               "cache_read_tokens, cache_creation_tokens) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+               "ON CONFLICT (token_id, day, model) DO UPDATE SET requests = u.requests + excluded.requests, "
+               "input_tokens = u.input_tokens + excluded.input_tokens, "
+               "output_tokens = u.output_tokens + excluded.output_tokens, "
+               "cache_read_tokens = u.cache_read_tokens + excluded.cache_read_tokens, "
+               "cache_creation_tokens = u.cache_creation_tokens + excluded.cache_creation_tokens",
+               {str(d.token_id), d.agent, d.day, d.model, str(d.requests), str(d.input_tokens), str(d.output_tokens),
+                str(d.cache_read_tokens), str(d.cache_creation_tokens)});
+    });
+}
+
+std::vector<UsageRow> TeamStorage::usage(const std::string& agent, const std::string& since, const std::string& until) {
+    return pg_.with([&](PgConnection& c) {
+        auto r = c.exec("SELECT token_id, agent, day, model, requests, input_tokens, output_tokens, cache_read_tokens, "
+                        "cache_creation_tokens FROM gateway_usage WHERE day >= $1 AND day <= $2 AND ($3 = '' OR agent = $3) "
+                        "ORDER BY day, agent, model, token_id",
+                        {since, until, agent});
+        std::vector<UsageRow> out;
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back(UsageRow{r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.i64(i, 4), r.i64(i, 5),
+                                   r.i64(i, 6), r.i64(i, 7), r.i64(i, 8)});
+        return out;
+    });
+}
+
+std::int64_t TeamStorage::tokens_used(std::int64_t token_id, const std::string& day) {
+    return pg_.with([&](PgConnection& c) {
+        return c
+            .exec("SELECT coalesce(sum(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens), 0) "
+                  "FROM gateway_usage WHERE token_id = $1 AND day = $2",
+                  {str(token_id), day})
+            .i64(0, 0);
+    });
+}
+
+bool TeamStorage::count_request(std::int64_t token_id, std::int64_t limit, std::int64_t minute) {
+    auto r = valkey_.command({"EVAL", kCountRequest, "1", key("rpm:" + str(token_id) + ":" + str(minute))});
+    return r.integer <= limit;
 }
 
 }  // namespace mosaic::gateway

@@ -12,7 +12,8 @@
 // Valkey. Keys live under "mosaic:gateway:<deployment id>:", so deployments (and tests,
 // each on its own database) sharing one Valkey never see each other's keys:
 //   session:<hmac>        -> "<user id>:<expires at>", expiring at the session's expiry
-//   signin:<name>:<sha256> -> sorted set of failures (ValkeyAttemptLimiter)
+//   signin:<name>:<sha256> -> sorted set of sign-in attempts (ValkeyAttemptLimiter)
+//   rpm:<agent token id>:<unix minute> -> requests counted in that minute (INCR, expires in 2 min)
 //
 // No call waits longer than the timeout; an unreachable backend throws BackendUnavailable.
 #pragma once
@@ -34,7 +35,7 @@ public:
     TeamStorage(const std::string& database_url, const std::string& valkey_url,
                 std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
 
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
     static constexpr long long kBootstrapLock = 0x6d6f73616963'01;  // "mosaic" + 1
     static constexpr long long kMigrateLock = 0x6d6f73616963'02;
     int current_schema_version();
@@ -57,8 +58,18 @@ public:
     void create_session(const std::string& session_hash, std::int64_t user_id, std::int64_t expires_at) override;
     std::optional<std::int64_t> user_for_session(const std::string& session_hash, std::int64_t now) override;
     std::optional<std::string> shared_session_key() override { return session_key_; }
-    std::unique_ptr<AttemptLimiter> attempt_limiter(const std::string& name, int max_failures,
-                                                    std::chrono::seconds window) override;
+    std::unique_ptr<AttemptLimiter> attempt_limiter(const std::string& name, const LimitPolicy& policy) override;
+
+    std::int64_t create_agent_token(const std::string& agent, const std::string& token_hash, const AgentLimits& limits,
+                                    std::int64_t now) override;
+    std::optional<AgentToken> agent_token(const std::string& token_hash, std::int64_t now) override;
+    std::vector<AgentToken> list_agent_tokens() override;
+    int revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& agent, std::int64_t now) override;
+    bool set_agent_limits(std::int64_t id, const AgentLimits& limits) override;
+    void add_usage(const UsageRow& delta) override;
+    std::vector<UsageRow> usage(const std::string& agent, const std::string& since, const std::string& until) override;
+    std::int64_t tokens_used(std::int64_t token_id, const std::string& day) override;
+    bool count_request(std::int64_t token_id, std::int64_t limit, std::int64_t minute) override;
 
 private:
     void migrate();

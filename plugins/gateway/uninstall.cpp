@@ -36,7 +36,7 @@ UninstallOutcome run_uninstall(GatewayDeps& deps, bool keep_data) {
     std::error_code ec;
     // The lock of claim_pid_file (process_control.hpp); .install-writing: install.
     for (const auto& f : {p.env_file, p.config_file, p.meta_file, p.pid_file, pid_lock_file(p.pid_file),
-                          p.writing_marker, p.log_file})
+                          p.writing_marker, p.log_file, p.setup_token})
         if (fs::remove(f, ec)) out.removed.push_back(f.string());
     if (fs::exists(p.data_dir)) {
         if (keep_data) {

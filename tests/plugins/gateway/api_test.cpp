@@ -23,16 +23,20 @@ protected:
         o.cors_origin = "http://localhost:3000";
         o.auth_secret = std::string(64, 'a');
         o.max_body_bytes = 2048;
-        o.max_failures_per_email = 3;
-        o.max_failures_per_address = 5;
+        o.limits.email_and_address.max_attempts = 3;
+        o.limits.address.max_attempts = 5;
+        o.setup_token = std::make_shared<gw::MemorySetupToken>("mst_test");
         return o;
     }
+    // A body is sent as application/json unless the test says otherwise.
     gw::ApiResponse req(const std::string& method, const std::string& path, const std::string& body = "",
                         std::map<std::string, std::string> headers = {}, const std::string& addr = "127.0.0.1") {
+        if (!body.empty() && !headers.count("content-type")) headers["content-type"] = "application/json";
         return api.handle(gw::ApiRequest{method, path, body, addr, std::move(headers)});
     }
     std::string setup() {
-        auto r = req("POST", "/api/bootstrap/setup", R"({"name":"Ada","email":"ada@example.com","password":"securepass123"})");
+        auto r = req("POST", "/api/bootstrap/setup",
+                     R"({"name":"Ada","email":"ada@example.com","password":"securepass123","setupToken":"mst_test"})");
         EXPECT_EQ(r.status, 201);
         return r.body["token"].get<std::string>();
     }
@@ -74,7 +78,8 @@ TEST_F(ApiTest, ConcurrentSetupsHaveExactlyOneWinner) {
     for (int i = 0; i < 20; ++i)
         threads.emplace_back([&, i] {
             auto r = req("POST", "/api/bootstrap/setup",
-                         json{{"name", "U" + std::to_string(i)}, {"email", "u" + std::to_string(i) + "@x.io"}, {"password", "securepass123"}}.dump());
+                         json{{"name", "U" + std::to_string(i)}, {"email", "u" + std::to_string(i) + "@x.io"},
+                              {"password", "securepass123"}, {"setupToken", "mst_test"}}.dump());
             (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
         });
     for (auto& t : threads) t.join();
@@ -135,7 +140,7 @@ TEST_F(ApiTest, AdminTokensCreateListDelete) {
     EXPECT_EQ(req("GET", "/api/admin/users", "", {{"authorization", "Bearer " + second}}).status, 401);
 }
 
-TEST_F(ApiTest, SignInFailuresAreLimitedPerEmailWithRetryAfter) {
+TEST_F(ApiTest, SignInFailuresAreLimitedPerEmailAndAddressWithRetryAfter) {
     setup();
     for (int i = 0; i < 3; ++i)
         EXPECT_EQ(req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"wrongpass"})").status, 401);
@@ -225,17 +230,36 @@ public:
         return inner.user_for_session(h, now);
     }
     std::optional<std::string> shared_session_key() override { return std::string(64, 's'); }
+    std::int64_t create_agent_token(const std::string& a, const std::string& h, const gw::AgentLimits& l,
+                                    std::int64_t now) override {
+        return inner.create_agent_token(a, h, l, now);
+    }
+    std::optional<gw::AgentToken> agent_token(const std::string& h, std::int64_t now) override { return inner.agent_token(h, now); }
+    std::vector<gw::AgentToken> list_agent_tokens() override { return inner.list_agent_tokens(); }
+    int revoke_agent_tokens(std::optional<std::int64_t> id, const std::string& a, std::int64_t now) override {
+        return inner.revoke_agent_tokens(id, a, now);
+    }
+    bool set_agent_limits(std::int64_t id, const gw::AgentLimits& l) override { return inner.set_agent_limits(id, l); }
+    void add_usage(const gw::UsageRow& d) override { inner.add_usage(d); }
+    std::vector<gw::UsageRow> usage(const std::string& a, const std::string& s, const std::string& u) override {
+        return inner.usage(a, s, u);
+    }
+    std::int64_t tokens_used(std::int64_t id, const std::string& day) override { return inner.tokens_used(id, day); }
+    bool count_request(std::int64_t id, std::int64_t limit, std::int64_t minute) override {
+        require_valkey();
+        return inner.count_request(id, limit, minute);
+    }
 
     class Limiter final : public gw::AttemptLimiter {
     public:
-        Limiter(FlakyTeamStorage& s, int max, std::chrono::seconds w) : s_(s), mem_(max, w) {}
-        std::optional<int> blocked_for(const std::string& k, std::chrono::system_clock::time_point now) override {
+        Limiter(FlakyTeamStorage& s, const gw::LimitPolicy& p) : s_(s), mem_(p) {}
+        gw::Reservation reserve(const std::string& k, std::chrono::system_clock::time_point now) override {
             s_.require_valkey();
-            return mem_.blocked_for(k, now);
+            return mem_.reserve(k, now);
         }
-        void record_failure(const std::string& k, std::chrono::system_clock::time_point now) override {
+        void cancel(const std::string& k, const std::string& id) override {
             s_.require_valkey();
-            mem_.record_failure(k, now);
+            mem_.cancel(k, id);
         }
         void reset(const std::string& k) override { mem_.reset(k); }
 
@@ -243,10 +267,9 @@ public:
         FlakyTeamStorage& s_;
         gw::MemoryAttemptLimiter mem_;
     };
-    std::unique_ptr<gw::AttemptLimiter> attempt_limiter(const std::string& name, int max,
-                                                        std::chrono::seconds window) override {
-        limiters.push_back(name + ":" + std::to_string(max));
-        return std::make_unique<Limiter>(*this, max, window);
+    std::unique_ptr<gw::AttemptLimiter> attempt_limiter(const std::string& name, const gw::LimitPolicy& p) override {
+        limiters.push_back(name + ":" + std::to_string(p.max_attempts) + "/" + std::to_string(p.backoff_after));
+        return std::make_unique<Limiter>(*this, p);
     }
 };
 
@@ -255,16 +278,21 @@ protected:
     mosaic::testing::TempDir tmp;
     FlakyTeamStorage storage{(tmp.path() / "g.sqlite3").string()};
     mosaic::support::FakeClock clock;
-    gw::Api api{storage, clock, gw::ApiOptions{"1.0", "http://localhost:3000", std::string(64, 'a')}};
+    gw::Api api{storage, clock, options()};
+    static gw::ApiOptions options() {
+        gw::ApiOptions o{"1.0", "http://localhost:3000", std::string(64, 'a')};
+        o.setup_token = std::make_shared<gw::MemorySetupToken>("mst_test");
+        return o;
+    }
     gw::ApiResponse req(const std::string& method, const std::string& path, const std::string& body = "") {
-        return api.handle(gw::ApiRequest{method, path, body, "127.0.0.1", {}});
+        return api.handle(gw::ApiRequest{method, path, body, "127.0.0.1", {{"content-type", "application/json"}}});
     }
 };
 
 }  // namespace
 
 TEST_F(TeamApiTest, SignInLimitersComeFromTheStorage) {
-    EXPECT_EQ(storage.limiters, (std::vector<std::string>{"email:5", "address:20"}));
+    EXPECT_EQ(storage.limiters, (std::vector<std::string>{"email-address:5/0", "address:20/0", "email:0/10"}));
 }
 
 TEST_F(TeamApiTest, HealthDegradesTo503NamingTheBackendThatIsDownAndRecovers) {
@@ -289,7 +317,10 @@ TEST_F(TeamApiTest, HealthDegradesTo503NamingTheBackendThatIsDownAndRecovers) {
 }
 
 TEST_F(TeamApiTest, ARequestNeedingABackendThatIsDownGets503NamingIt) {
-    ASSERT_EQ(req("POST", "/api/bootstrap/setup", R"({"name":"Ada","email":"ada@example.com","password":"securepass123"})").status, 201);
+    ASSERT_EQ(req("POST", "/api/bootstrap/setup",
+                  R"({"name":"Ada","email":"ada@example.com","password":"securepass123","setupToken":"mst_test"})")
+                  .status,
+              201);
     storage.valkey_up = false;
     auto r = req("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})");
     EXPECT_EQ(r.status, 503);

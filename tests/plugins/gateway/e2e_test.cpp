@@ -7,37 +7,19 @@
 #include <csignal>
 #include <fstream>
 
+#include <pty_session.hpp>
 #include <test_env.hpp>
 
-#include "gateway_test_support.hpp"
+#include "e2e_world.hpp"
 
 using namespace gateway_test;
 using mosaic::testing::MosaicTestEnv;
+using mosaic::testing::PtySession;
 using nlohmann::json;
 
 namespace {
 
-class GatewayE2E : public ::testing::Test {
-protected:
-    MosaicTestEnv env;
-    int port = free_port();
-    gw::GatewayPaths paths{env.mosaic_home};
-
-    GatewayE2E() {
-        env.use_built_plugins();
-        // The README's Docker/CI example, verbatim (plus a free port instead of 14242).
-        env.env["MOSAIC_ASSUME_YES"] = "1";
-        env.env["MOSAIC_ADMIN_NAME"] = "Admin";
-        env.env["MOSAIC_ADMIN_EMAIL"] = "admin@example.com";
-        env.env["MOSAIC_ADMIN_PASSWORD"] = "securepass123";
-        env.env["MOSAIC_GATEWAY_PORT"] = std::to_string(port);
-        env.write_script("systemctl", "#!/bin/sh\necho 'Failed to connect to bus: No medium found' >&2\nexit 1\n");
-    }
-    ~GatewayE2E() override {
-        for (auto f : {paths.pid_file, env.root / "fake-systemd.pid"})
-            if (auto pid = gw::read_pid_file(f)) ::kill(*pid, SIGKILL);
-    }
-};
+class GatewayE2E : public GatewayE2EWorld {};
 
 }  // namespace
 
@@ -53,7 +35,7 @@ TEST_F(GatewayE2E, ReadmeHeadlessInstallLeavesAHealthyDaemonWithOneAdmin) {
     EXPECT_EQ(j["healthy"], true);
     EXPECT_EQ(j["via"], "process");
     EXPECT_EQ(j["admin_exists"], true);
-    gw::HttplibClient http;
+    gw::BeastHttpClient http;
     std::string token = json::parse(read(paths.meta_file))["admin_token"];
     auto users = http.send("GET", "http://127.0.0.1:" + std::to_string(port), "/api/admin/users", "",
                            {{"Authorization", "Bearer " + token}});
@@ -152,4 +134,55 @@ TEST_F(GatewayE2E, UsesTheSystemdUserUnitWhenAUserManagerAnswers) {
     EXPECT_NE(read(calls).find("--user stop mosaic-gateway.service"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(unit));
     EXPECT_FALSE(std::filesystem::exists(paths.env_file));
+}
+
+#define EXPECT_ON_TERMINAL(session, text) \
+    ASSERT_TRUE((session).expect(text)) << "waiting for '" << (text) << "'; transcript:\n" << (session).transcript
+
+TEST_F(GatewayE2E, InteractiveInstallSaysEachStepAsItEndsAndEndsItsProgressLines) {
+    for (const char* v : {"MOSAIC_ASSUME_YES", "MOSAIC_ADMIN_NAME", "MOSAIC_ADMIN_EMAIL", "MOSAIC_ADMIN_PASSWORD"})
+        env.env.erase(v);
+    PtySession s(env.env, {"gateway", "install"}, env.root);
+    ASSERT_TRUE(s.started());
+    EXPECT_ON_TERMINAL(s, "Gateway port");
+    s.send_line("");
+    EXPECT_ON_TERMINAL(s, "choose 1-2");
+    s.send_line("");
+    EXPECT_ON_TERMINAL(s, "CORS origin");
+    s.send_line("");
+    // Configured and started are on the terminal before the admin is asked for.
+    EXPECT_ON_TERMINAL(s, "gateway configured in");
+    EXPECT_ON_TERMINAL(s, "gateway started at");
+    EXPECT_ON_TERMINAL(s, "Admin name");
+    s.send_line("");
+    EXPECT_ON_TERMINAL(s, "Admin email");
+    s.send_line("admin@example.com");
+    EXPECT_ON_TERMINAL(s, "Admin password");
+    ASSERT_TRUE(s.send_secret("securepass123"));
+    EXPECT_ON_TERMINAL(s, "Confirm the admin password");
+    ASSERT_TRUE(s.send_secret("securepass123"));
+    EXPECT_ON_TERMINAL(s, "admin created");
+    EXPECT_EQ(s.wait_exit(), 0) << s.transcript;
+    for (const char* line : {"gateway configured", "gateway started", "admin created"})
+        EXPECT_EQ(mosaic::testing::not_at_line_start(s.transcript, line), "") << line;
+
+    // A port change while it runs: the "stopping" progress line is ended before the next line.
+    int new_port = free_port();
+    env.env["MOSAIC_ASSUME_YES"] = "1";
+    PtySession again(env.env, {"gateway", "install", "--port", std::to_string(new_port)}, env.root);
+    EXPECT_EQ(again.wait_exit(), 0) << again.transcript;
+    EXPECT_NE(again.transcript.find("stopping the running gateway"), std::string::npos) << again.transcript;
+    for (const char* line : {"gateway configured", "gateway started", "admin already exists"})
+        EXPECT_EQ(mosaic::testing::not_at_line_start(again.transcript, line), "") << line;
+}
+
+TEST_F(GatewayE2E, StatusExitCodesAreWhatScriptsTest) {
+    EXPECT_EQ(env.mosaic({"gateway", "status"}).exit_code, 4);
+    ASSERT_EQ(env.mosaic({"gateway", "install"}).exit_code, 0);
+    EXPECT_EQ(env.mosaic({"gateway", "status"}).exit_code, 0);
+    ASSERT_EQ(env.mosaic({"gateway", "stop"}).exit_code, 0);
+    auto stopped = env.mosaic({"gateway", "status", "--json"});
+    EXPECT_EQ(stopped.exit_code, 3);
+    EXPECT_EQ(json::parse(stopped.out)["running"], false);
+    EXPECT_EQ(stopped.err, "");
 }

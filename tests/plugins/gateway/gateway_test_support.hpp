@@ -18,6 +18,7 @@
 #include <mosaic/testing/fake_host.hpp>
 
 #include "api.hpp"
+#include "crypto.hpp"
 #include "deps.hpp"
 #include "http.hpp"
 #include "install_state.hpp"
@@ -123,14 +124,23 @@ public:
     }
 };
 
-// An HttpClient answered by a real Api over a real SQLite store: "up" decides whether the
-// gateway answers at all (false = connection refused).
+// An HttpClient answered by a real Api over a real SQLite store, as the daemon of the install
+// in `gateway_dir` would answer: with that directory's setup token, and proving it knows the
+// auth secret of its .env (read at each request, as install writes it). "up" decides whether
+// the gateway answers at all (false = connection refused).
 class ApiHttpClient final : public gw::HttpClient {
 public:
-    explicit ApiHttpClient(const std::filesystem::path& db)
-        : storage(db.string()), api(storage, clock, gw::ApiOptions{"test", "http://localhost:3000", std::string(64, 'k')}) {}
+    ApiHttpClient(const std::filesystem::path& db, const std::filesystem::path& gateway_dir)
+        : gateway_dir_(gateway_dir), storage(db.string()), api(storage, clock, options(gateway_dir)) {}
+    static gw::ApiOptions options(const std::filesystem::path& gateway_dir) {
+        gw::ApiOptions o{"test", "http://localhost:3000", std::string(64, 'k')};
+        o.setup_token = std::make_shared<gw::FileSetupToken>(gateway_dir / "setup-token");
+        return o;
+    }
     bool up = true;
     std::vector<std::string> requests;  // "METHOD path"
+    // Runs before each request is answered: another client acting at that moment.
+    std::function<void(const std::string& method, const std::string& path)> before;
     gw::HttpResult send(const std::string& method, const std::string&, const std::string& path, const std::string& body,
                         const std::map<std::string, std::string>& headers) override {
         requests.push_back(method + " " + path);
@@ -139,18 +149,28 @@ public:
             r.error = "Connection";
             return r;
         }
+        if (before) before(method, path);
         gw::ApiRequest q{method, path, body, "127.0.0.1", {}};
         for (const auto& [k, v] : headers) {
             std::string key = k;
             for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             q.headers[key] = v;
         }
+        if (method == "POST" && !q.headers.count("content-type")) q.headers["content-type"] = "application/json";
         auto a = api.handle(q);
         r.status = a.status;
         r.body = a.body.is_null() ? "" : a.body.dump();
         r.headers = a.headers;
+        auto secret = mosaic::support::EnvFile::load(gateway_dir_ / ".env").get(gw::key_auth_secret);
+        if (secret && q.headers.count("x-mosaic-challenge"))
+            r.headers["X-Mosaic-Proof"] = gw::gateway_proof(*secret, q.headers.at("x-mosaic-challenge"));
         return r;
     }
+
+private:
+    std::filesystem::path gateway_dir_;
+
+public:
     mosaic::support::SystemClock clock;
     gw::SqliteStorage storage;
     gw::Api api;
@@ -171,7 +191,7 @@ public:
     }
     // Waits (bounded) until /health answers; false when the process died first.
     bool wait_healthy(const std::string& url) {
-        gw::HttplibClient http(std::chrono::milliseconds(500));
+        gw::BeastHttpClient http(std::chrono::milliseconds(500));
         for (int i = 0; i < 200; ++i) {
             if (http.send("GET", url, "/health", "", {}).status == 200) return true;
             int st = 0;

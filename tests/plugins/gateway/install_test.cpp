@@ -29,7 +29,7 @@ protected:
     ScriptedUi ui;
     mosaic::support::FakeRunner runner;
     FakeProcesses procs;
-    ApiHttpClient http{tmp.path() / "db.sqlite3"};
+    ApiHttpClient http{tmp.path() / "db.sqlite3", home / "gateway"};
     mosaic::support::FakeClock clock;
     mosaic::support::FakeSleeper sleeper{&clock};
     gw::GatewayPaths paths{home};
@@ -354,17 +354,18 @@ TEST_F(InstallTest, DoctorOnTheTeamTierReportsTierConfigAndEachBackend) {
     auto checks = gw::run_doctor(d);
     std::vector<std::string> names;
     for (const auto& c : checks) names.push_back(c.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"tier", "config", "daemon", "postgresql", "valkey"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"tier", "config", "permissions", "daemon", "postgresql", "valkey"}));
     EXPECT_EQ(checks[0].detail, "team");
-    EXPECT_TRUE(checks[2].ok);
+    EXPECT_TRUE(checks[2].ok) << checks[2].detail;
     EXPECT_TRUE(checks[3].ok);
-    EXPECT_EQ(checks[3].detail, "db:5432");
-    EXPECT_FALSE(checks[4].ok);
+    EXPECT_TRUE(checks[4].ok);
+    EXPECT_EQ(checks[4].detail, "db:5432");
+    EXPECT_FALSE(checks[5].ok);
     auto j = gw::doctor_json(checks);
     EXPECT_EQ(j["ok"], false);
     EXPECT_EQ(j["tier"], "team");
-    EXPECT_EQ(j["checks"][4]["detail"], "valkey at cache:6379: Connection refused");
-    EXPECT_TRUE(j["checks"][4]["latency_ms"].is_null());
+    EXPECT_EQ(j["checks"][5]["detail"], "valkey at cache:6379: Connection refused");
+    EXPECT_TRUE(j["checks"][5]["latency_ms"].is_null());
 }
 
 TEST_F(InstallTest, DoctorOnTheLocalTierAsksTheDaemonAndProbesNoTeamBackend) {
@@ -376,4 +377,53 @@ TEST_F(InstallTest, DoctorOnTheLocalTierAsksTheDaemonAndProbesNoTeamBackend) {
     EXPECT_EQ(j["tier"], "local");
     EXPECT_EQ(checks.back().name, "sqlite");
     EXPECT_TRUE(probed.empty());
+}
+
+// Another local user's loop POSTing /api/bootstrap/setup while install runs (it knows the port
+// and sees needsSetup): it gets nothing, and install creates the admin it was given.
+TEST_F(InstallTest, ASetupRaceDuringInstallCannotTakeTheFirstAdmin) {
+    std::vector<int> attacker;
+    http.before = [&](const std::string&, const std::string&) {
+        auto r = http.api.handle(gw::ApiRequest{
+            "POST", "/api/bootstrap/setup", R"({"name":"Eve","email":"eve@example.com","password":"evilpass123"})",
+            "127.0.0.1", {{"content-type", "application/json"}}});
+        attacker.push_back(r.status);
+    };
+    auto r = install();
+    EXPECT_TRUE(r.bootstrap.bootstrapped);
+    auto users = http.storage.list_users();
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].email, "ada@example.com");
+    ASSERT_FALSE(attacker.empty());
+    for (int status : attacker) EXPECT_TRUE(status == 403 || status == 409) << status;
+}
+
+// An admin created by someone else between install's status check and its setup: install did
+// not cause that 409 and must not report success.
+TEST_F(InstallTest, AConflictInstallDidNotCauseFailsLoudly) {
+    http.before = [&](const std::string& method, const std::string& path) {
+        if (method != "POST" || path != "/api/bootstrap/setup") return;
+        std::int64_t id = 0;
+        http.storage.create_first_admin({"Eve", "eve@example.com", "x"}, "h", "eve", 0, id);
+    };
+    EXPECT_EQ(install_code(), 1);
+    EXPECT_NE(last_error.find("this install did not create"), std::string::npos) << last_error;
+    EXPECT_FALSE(json::parse(read(paths.meta_file)).contains("admin_exists"));
+}
+
+// The crash suite's case: an earlier install was killed after its setup request reached the
+// daemon, and the rerun's own setup then meets the admin that request created. Its
+// credentials are the ones given: it is this install's admin, signed in and kept.
+TEST_F(InstallTest, AConflictFromAnEarlierKilledRunIsThisInstallsOwnAdmin) {
+    http.before = [&](const std::string& method, const std::string& path) {
+        if (method != "POST" || path != "/api/bootstrap/setup" || http.storage.has_users()) return;
+        std::int64_t id = 0;
+        http.storage.create_first_admin({"Ada", "ada@example.com", gw::hash_password("securepass123")}, "h", "b", 0, id);
+    };
+    auto r = install();
+    EXPECT_FALSE(r.bootstrap.bootstrapped);
+    EXPECT_TRUE(r.bootstrap.admin_exists);
+    auto meta = json::parse(read(paths.meta_file));
+    EXPECT_EQ(meta["admin_exists"], true);
+    EXPECT_EQ(meta["session_token"].get<std::string>().rfind("mgs_", 0), 0u) << meta;
 }

@@ -1,12 +1,14 @@
 // The whole plugin through FakeHost (no host binary): `gateway install` launches the real
 // daemon (host.executable is a script exec'ing gateway-test-daemon), then the lifecycle
-// commands and the services run against it. A fake systemctl that fails makes the install
-// fall back to a detached process. Every daemon is stopped by the fixture.
+// commands and the services run against it. The plugin's effects are the real ones but for
+// systemctl: a recording FakeRunner (UseSeams) answers that there is no user systemd, so the
+// install falls back to a detached process. Every daemon is stopped by the fixture.
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <fstream>
 
+#include "commands.hpp"
 #include "gateway_test_support.hpp"
 
 using namespace gateway_test;
@@ -15,19 +17,26 @@ using nlohmann::json;
 
 namespace {
 
+// No user systemd: every systemctl call fails the way it does without a session bus.
+mosaic::support::FakeRunner no_user_systemd() {
+    mosaic::support::FakeRunner runner;
+    runner.fallback = {1, "", "Failed to connect to bus: No medium found\n", false};
+    return runner;
+}
+
 class PluginFlow : public ::testing::Test {
 protected:
     FakeHost host;
     int port = free_port();
     gw::GatewayPaths paths{host.home};
+    mosaic::support::FakeRunner systemctl = no_user_systemd();
+    gw::RealSeams real;
+    gw::UseSeams seams{{systemctl, real.processes, real.http, real.clock, real.sleeper}};
 
     PluginFlow() {
-        auto bin = host.root / "fakebin";
-        std::filesystem::create_directories(bin);
         std::filesystem::create_directories(host.executable.parent_path());
         write_exec(host.executable, std::string("#!/bin/sh\nexec '") + GATEWAY_TEST_DAEMON + "' \"$@\"\n");
-        write_exec(bin / "systemctl", "#!/bin/sh\necho 'Failed to connect to bus: No medium found' >&2\nexit 1\n");
-        host.env["PATH"] = bin.string() + ":/usr/bin:/bin";
+        host.env["PATH"] = "/usr/bin:/bin";
         host.env["MOSAIC_GATEWAY_PORT"] = std::to_string(port);
         host.env["MOSAIC_ADMIN_NAME"] = "Ada";
         host.env["MOSAIC_ADMIN_EMAIL"] = "ada@example.com";
@@ -51,6 +60,11 @@ protected:
 TEST_F(PluginFlow, HeadlessInstallLeavesAHealthyDaemonWithOneAdminAndAToken) {
     auto r = host.run("gateway", {"install"});
     ASSERT_EQ(r.code, 0) << r.error;
+    // Asked whether a user systemd is there, and nothing else (where systemctl exists at all).
+    for (const auto& line : systemctl.argv_lines()) EXPECT_EQ(line.substr(line.find(' ')), " --user show-environment");
+    // Printed as each step ended: configured, then started, then the admin.
+    EXPECT_LT(r.out.find("gateway configured"), r.out.find("gateway started"));
+    EXPECT_LT(r.out.find("gateway started"), r.out.find("admin created"));
     EXPECT_NE(r.out.find("save it now"), std::string::npos);
     auto meta = json::parse(read(paths.meta_file));
     std::string token = meta["admin_token"];
@@ -122,7 +136,7 @@ TEST_F(PluginFlow, PortChangeReconfiguresAndAdminWithoutTokenPointsToRecovery) {
     std::string rotated = json::parse(read(paths.meta_file))["admin_token"];
     EXPECT_NE(rotated, recovered);
     EXPECT_NE(rot.out.find("previous token is revoked"), std::string::npos);
-    gw::HttplibClient http;
+    gw::BeastHttpClient http;
     std::string url = "http://127.0.0.1:" + std::to_string(new_port);
     EXPECT_EQ(http.send("GET", url, "/api/admin/users", "", {{"Authorization", "Bearer " + recovered}}).status, 401);
     EXPECT_EQ(http.send("GET", url, "/api/admin/users", "", {{"Authorization", "Bearer " + rotated}}).status, 200);
@@ -190,4 +204,81 @@ TEST_F(PluginFlow, PartialInstallIsRefusedEverywhere) {
     EXPECT_EQ(host.run("gateway", {"install"}).code, 3);
     EXPECT_EQ(host.call("gateway.configure", {{"port", port}}).code, 3);
     EXPECT_EQ(host.run("gateway", {"start"}).code, 3);
+}
+
+TEST_F(PluginFlow, StatusExitsZeroRunningThreeStoppedFourNotInstalled) {
+    auto none = host.run("gateway", {"status"});
+    EXPECT_EQ(none.code, 4);
+    EXPECT_EQ(none.out, "gateway: not installed\n");
+    EXPECT_EQ(host.run("gateway", {"status", "--json"}).code, 4);
+    ASSERT_EQ(host.run("gateway", {"install"}).code, 0);
+    auto running = host.run("gateway", {"status"});
+    EXPECT_EQ(running.code, 0);
+    EXPECT_NE(running.out.find("gateway: running (pid "), std::string::npos) << running.out;
+    ASSERT_EQ(host.run("gateway", {"stop"}).code, 0);
+    auto stopped = host.run("gateway", {"status"});
+    EXPECT_EQ(stopped.code, 3);
+    EXPECT_NE(stopped.out.find("gateway: not running, not healthy"), std::string::npos) << stopped.out;
+    EXPECT_EQ(host.run("gateway", {"status", "--json"}).code, 3);
+    EXPECT_EQ(stopped.error, "");  // a state, not an error: nothing for the host to print
+}
+
+TEST_F(PluginFlow, ADaemonRunInTheForegroundIsRunningNotStopped) {
+    ASSERT_EQ(host.run("gateway", {"install"}).code, 0);
+    ASSERT_EQ(host.run("gateway", {"stop"}).code, 0);
+    // `mosaic gateway run` in a terminal: no pid file, no unit.
+    DaemonProcess daemon(host.home, paths.dir / "foreground.log");
+    ASSERT_TRUE(daemon.wait_healthy("http://127.0.0.1:" + std::to_string(port))) << read(paths.dir / "foreground.log");
+    auto r = host.run("gateway", {"status"});
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("gateway: running (not started by 'mosaic gateway start': no pid file or unit), healthy"),
+              std::string::npos) << r.out;
+    EXPECT_EQ(host.call("gateway.status").json["via"], "unmanaged");
+    EXPECT_EQ(daemon.terminate(), 0);
+}
+
+TEST_F(PluginFlow, ConfigSetChangesTheProviderKeyKeepsTheTokenAndRestartsTheDaemon) {
+    ASSERT_EQ(host.run("gateway", {"install"}).code, 0);
+    std::string token = json::parse(read(paths.meta_file))["admin_token"];
+    auto before = gw::read_pid_file(paths.pid_file);
+    host.env["MOSAIC_ANTHROPIC_API_KEY"] = "sk-ant-set-in-place";
+    auto r = host.run("gateway", {"config", "set", "anthropic-api-key"});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_NE(r.out.find("restarted the gateway"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("sk-ant-set-in-place"), std::string::npos);
+    EXPECT_NE(read(paths.env_file).find("MOSAIC_ANTHROPIC_API_KEY=sk-ant-set-in-place\n"), std::string::npos);
+    EXPECT_EQ(json::parse(read(paths.meta_file))["admin_token"], token);
+    EXPECT_NE(gw::read_pid_file(paths.pid_file), before);
+    auto st = host.call("gateway.status");
+    EXPECT_EQ(st.json["healthy"], true);
+    EXPECT_EQ(st.json["token_stored"], true);
+    EXPECT_EQ(host.run("gateway", {"config", "set", "anthropic-api-key"}).out, "'anthropic-api-key' already has that value\n");
+    auto svc = host.call("gateway.set", {{"anthropic_api_key", "sk-ant-set-in-place"}});
+    EXPECT_EQ(svc.json, json({{"changed", false}, {"restarted", false}}));
+    EXPECT_EQ(host.run("gateway", {"stop"}).code, 0);
+}
+
+TEST_F(PluginFlow, ConfigSetRefusesASecretOnTheCommandLineAndUnknownKeys) {
+    ASSERT_EQ(host.run("gateway", {"install"}).code, 0);
+    auto argv = host.run("gateway", {"config", "set", "anthropic-api-key", "sk-ant-on-argv"});
+    EXPECT_EQ(argv.code, 2);
+    EXPECT_NE(argv.error.find("is a secret and is not taken from the command line"), std::string::npos) << argv.error;
+    EXPECT_EQ(read(paths.env_file).find("sk-ant-on-argv"), std::string::npos);
+    auto unknown = host.run("gateway", {"config", "set", "port", "1"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_NE(unknown.error.find("'port' cannot be set this way; settable: 'anthropic-api-key'"), std::string::npos);
+    EXPECT_EQ(host.call("gateway.set", json::object()).code, 2);
+    EXPECT_EQ(host.run("gateway", {"stop"}).code, 0);
+}
+
+TEST_F(PluginFlow, ConfigSetNeedsACompleteInstall) {
+    host.env["MOSAIC_ANTHROPIC_API_KEY"] = "sk-ant-x";
+    EXPECT_EQ(host.run("gateway", {"config", "set", "anthropic-api-key"}).code, 3);
+    EXPECT_EQ(host.call("gateway.set", {{"anthropic_api_key", "sk-ant-x"}}).code, 3);
+}
+
+TEST_F(PluginFlow, DefaultsComeFromTheGatewayItself) {
+    auto d = host.call("gateway.defaults");
+    ASSERT_EQ(d.code, 0) << d.error;
+    EXPECT_EQ(d.json, json({{"port", gw::default_port}, {"tier", gw::default_tier}, {"cors_origin", gw::default_cors_origin}}));
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "stalling_relay.hpp"
 #include "team_test_support.hpp"
 
 using namespace gateway_test;
@@ -24,6 +25,12 @@ struct Gateway {
         daemon = std::make_unique<DaemonProcess>(home, paths.log_file);
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    // The first admin, with this gateway's one-time setup token (as its install writes it).
+    std::string setup_body() {
+        auto j = json::parse(kSetup);
+        j["setupToken"] = gw::ensure_setup_token(paths.setup_token);
+        return j.dump();
+    }
     gw::HttpResult send(const std::string& method, const std::string& path, const std::string& body = "",
                         const std::string& bearer = "") {
         std::map<std::string, std::string> h;
@@ -35,7 +42,7 @@ struct Gateway {
     std::filesystem::path home;
     gw::GatewayPaths paths;
     std::unique_ptr<DaemonProcess> daemon;
-    gw::HttplibClient http{std::chrono::seconds(10)};
+    gw::BeastHttpClient http{std::chrono::seconds(10)};
 };
 
 class TwoGateways : public ::testing::Test {
@@ -78,14 +85,16 @@ TEST_F(TwoGateways, HealthReportsBothBackendsOnEachGateway) {
 
 TEST_F(TwoGateways, BootstrapRaceAcrossBothGatewaysYieldsOneAdmin) {
     std::vector<int> statuses(12, 0);
+    const std::string body_a = a->setup_body(), body_b = b->setup_body();
     std::vector<std::thread> threads;
     std::atomic<bool> go{false};
     for (std::size_t i = 0; i < statuses.size(); ++i)
         threads.emplace_back([&, i] {
             Gateway& g = i % 2 ? *a : *b;
-            gw::HttplibClient http(std::chrono::seconds(30));
+            const std::string body = i % 2 ? body_a : body_b;
+            gw::BeastHttpClient http(std::chrono::seconds(30));
             while (!go.load()) std::this_thread::yield();
-            statuses[i] = http.send("POST", g.url(), "/api/bootstrap/setup", kSetup, {}).status;
+            statuses[i] = http.send("POST", g.url(), "/api/bootstrap/setup", body, {}).status;
         });
     go = true;
     for (auto& t : threads) t.join();
@@ -96,7 +105,7 @@ TEST_F(TwoGateways, BootstrapRaceAcrossBothGatewaysYieldsOneAdmin) {
 }
 
 TEST_F(TwoGateways, TokensAndSessionsMintedOnOneGatewayWorkOnTheOther) {
-    auto setup = a->send("POST", "/api/bootstrap/setup", kSetup);
+    auto setup = a->send("POST", "/api/bootstrap/setup", a->setup_body());
     ASSERT_EQ(setup.status, 201) << setup.body;
     std::string admin_token = json::parse(setup.body)["token"];
 
@@ -121,7 +130,7 @@ TEST_F(TwoGateways, TokensAndSessionsMintedOnOneGatewayWorkOnTheOther) {
 }
 
 TEST_F(TwoGateways, SignInRateLimitCountsFailuresOnBothGateways) {
-    ASSERT_EQ(a->send("POST", "/api/bootstrap/setup", kSetup).status, 201);
+    ASSERT_EQ(a->send("POST", "/api/bootstrap/setup", a->setup_body()).status, 201);
     const std::string wrong = R"({"email":"ada@example.com","password":"wrong-password"})";
     for (int i = 0; i < 5; ++i) {
         auto r = (i % 2 ? *a : *b).send("POST", "/api/auth/sign-in", wrong);
@@ -131,7 +140,7 @@ TEST_F(TwoGateways, SignInRateLimitCountsFailuresOnBothGateways) {
     for (auto* g : {a.get(), b.get()}) {
         auto r = g->send("POST", "/api/auth/sign-in", R"({"email":"ada@example.com","password":"securepass123"})");
         EXPECT_EQ(r.status, 429) << r.body;
-        EXPECT_FALSE(r.headers["Retry-After"].empty());
+        EXPECT_FALSE(r.headers["retry-after"].empty());
     }
 }
 
@@ -146,7 +155,7 @@ TEST(TeamValkeyRestart, HealthDegradesNamingValkeyAndRecoversWithoutACrash) {
     ASSERT_TRUE(redis.start());
     Gateway g(db.url, redis.url());
     ASSERT_TRUE(g.daemon->wait_healthy(g.url())) << read(g.paths.log_file);
-    ASSERT_EQ(g.send("POST", "/api/bootstrap/setup", kSetup).status, 201);
+    ASSERT_EQ(g.send("POST", "/api/bootstrap/setup", g.setup_body()).status, 201);
     const std::string creds = R"({"email":"ada@example.com","password":"securepass123"})";
     auto before = g.send("POST", "/api/auth/sign-in", creds);
     ASSERT_EQ(before.status, 200);
@@ -180,5 +189,51 @@ TEST(TeamValkeyRestart, HealthDegradesNamingValkeyAndRecoversWithoutACrash) {
     EXPECT_EQ(up.status, 200) << up.body;
     EXPECT_EQ(g.send("POST", "/api/auth/sign-in", creds).status, 200);
     EXPECT_EQ(g.send("GET", "/api/admin/users", "", session).status, 401);  // the restart lost the old session
+    EXPECT_EQ(g.daemon->terminate(), 0) << read(g.paths.log_file);
+}
+
+TEST(TeamStalledDatabase, HealthAnswersDegradedAtOnceAndPreflightsStillAnswer) {
+    REQUIRE_TEAM_SERVERS();
+    ScratchDatabase db;
+    // The gateway reaches PostgreSQL through a relay the test can stall.
+    std::string url = db.url;
+    auto at = url.find("@127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << gw::redact_url(url);
+    auto port_start = at + std::string("@127.0.0.1:").size();
+    auto port_end = url.find('/', port_start);
+    StallingRelay relay(std::stoi(url.substr(port_start, port_end - port_start)));
+    url = url.substr(0, port_start) + std::to_string(relay.port) + url.substr(port_end);
+    Gateway g(url, TeamServers::get().valkey_url);
+    ASSERT_TRUE(g.daemon->wait_healthy(g.url())) << read(g.paths.log_file);
+
+    relay.stall();
+    gw::BeastHttpClient quick(std::chrono::seconds(2));
+    gw::HttpResult health;
+    for (int i = 0; i < 50 && health.status != 503; ++i) {
+        health = quick.send("GET", g.url(), "/health", "", {});
+        ASSERT_TRUE(health.answered()) << "/health did not answer within 2 s: " << health.error;
+        if (health.status != 503) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(health.status, 503) << health.body;
+    auto j = json::parse(health.body);
+    EXPECT_EQ(j["status"], "degraded");
+    EXPECT_EQ(j["backends"]["postgresql"]["status"], "error");
+    EXPECT_GE(j["ageMs"].get<double>(), 1000.0);
+    // Requests that need the database wait in the pool; the I/O threads keep answering.
+    std::thread waiting([&] { gw::BeastHttpClient(std::chrono::seconds(30)).send("GET", g.url(), "/api/bootstrap/status", "", {}); });
+    for (int i = 0; i < 5; ++i) {
+        auto preflight = quick.send("OPTIONS", g.url(), "/api/auth/sign-in", "", {{"Origin", "http://localhost:3000"}});
+        EXPECT_EQ(preflight.status, 204) << preflight.error;
+        EXPECT_EQ(quick.send("GET", g.url(), "/health", "", {}).status, 503);
+    }
+
+    relay.resume();
+    gw::HttpResult up;
+    for (int i = 0; i < 100 && up.status != 200; ++i) {
+        up = quick.send("GET", g.url(), "/health", "", {});
+        if (up.status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(up.status, 200) << up.body;
+    waiting.join();
     EXPECT_EQ(g.daemon->terminate(), 0) << read(g.paths.log_file);
 }

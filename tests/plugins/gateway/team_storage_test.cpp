@@ -6,6 +6,8 @@
 #include <atomic>
 #include <thread>
 
+#include "api.hpp"
+#include "crypto.hpp"
 #include "team_storage.hpp"
 #include "team_test_support.hpp"
 
@@ -21,6 +23,17 @@ protected:
     }
     std::unique_ptr<gw::TeamStorage> open() {
         return std::make_unique<gw::TeamStorage>(db->url, TeamServers::get().valkey_url);
+    }
+    // Two instances (two gateways) of one deployment, each with a limiter of `policy`.
+    struct TwoLimiters {
+        std::unique_ptr<gw::TeamStorage> a, b;
+        std::unique_ptr<gw::AttemptLimiter> la, lb;
+    };
+    TwoLimiters two_limiters(const gw::LimitPolicy& policy) {
+        TwoLimiters t{open(), open(), nullptr, nullptr};
+        t.la = t.a->attempt_limiter("email", policy);
+        t.lb = t.b->attempt_limiter("email", policy);
+        return t;
     }
     std::unique_ptr<ScratchDatabase> db;
 };
@@ -111,23 +124,69 @@ TEST_F(TeamStorageTest, DeploymentsSharingOneValkeyDoNotSeeEachOthersSessions) {
     EXPECT_FALSE(other.user_for_session("shared-hash", now));
 }
 
-TEST_F(TeamStorageTest, SignInFailuresAreCountedAcrossInstances) {
+TEST_F(TeamStorageTest, SignInAttemptsAreCountedAcrossInstances) {
+    auto two = two_limiters({3, std::chrono::seconds(900), 0, std::chrono::seconds(60)});
+    auto& la = two.la;
+    auto& lb = two.lb;
+    auto now = std::chrono::system_clock::now();
+    EXPECT_TRUE(la->reserve("email:x@y.z", now).allowed());
+    auto second = lb->reserve("email:x@y.z", now);
+    ASSERT_TRUE(second.allowed());
+    EXPECT_TRUE(la->reserve("email:x@y.z", now).allowed());
+    auto refused = lb->reserve("email:x@y.z", now);
+    EXPECT_FALSE(refused.allowed());
+    EXPECT_EQ(refused.retry_after_s, 900);
+    la->cancel("email:x@y.z", *second.id);  // a success does not count, on every instance
+    EXPECT_TRUE(lb->reserve("email:x@y.z", now).allowed());
+    EXPECT_TRUE(lb->reserve("email:x@y.z", now + std::chrono::seconds(900)).allowed());
+    EXPECT_TRUE(lb->reserve("email:other@y.z", now).allowed());
+    lb->reset("email:x@y.z");
+    EXPECT_TRUE(la->reserve("email:x@y.z", now).allowed());
+}
+
+TEST_F(TeamStorageTest, BackoffSpacesAttemptsAcrossInstances) {
+    auto two = two_limiters({0, std::chrono::seconds(900), 2, std::chrono::seconds(60)});
+    auto& la = two.la;
+    auto& lb = two.lb;
+    auto now = std::chrono::system_clock::now();
+    EXPECT_TRUE(la->reserve("k", now).allowed());
+    EXPECT_TRUE(lb->reserve("k", now).allowed());
+    auto refused = la->reserve("k", now);
+    EXPECT_FALSE(refused.allowed());
+    EXPECT_EQ(refused.retry_after_s, 1);
+    EXPECT_TRUE(lb->reserve("k", now + std::chrono::seconds(1)).allowed());
+    EXPECT_EQ(la->reserve("k", now + std::chrono::seconds(1)).retry_after_s, 2);
+}
+
+// Issue: 60 parallel wrong passwords got 52-60 real checks before the first 429. Here over two
+// instances (two gateways) sharing the deployment: exactly the limit is checked.
+TEST_F(TeamStorageTest, SixtyParallelWrongPasswordsOverTwoGatewaysGetExactlyFivePasswordChecks) {
     auto a = open();
     auto b = open();
-    auto la = a->attempt_limiter("email", 3, std::chrono::seconds(900));
-    auto lb = b->attempt_limiter("email", 3, std::chrono::seconds(900));
-    auto now = std::chrono::system_clock::now();
-    la->record_failure("email:x@y.z", now);
-    lb->record_failure("email:x@y.z", now);
-    EXPECT_FALSE(la->blocked_for("email:x@y.z", now));
-    la->record_failure("email:x@y.z", now);
-    auto wait = lb->blocked_for("email:x@y.z", now);
-    ASSERT_TRUE(wait);
-    EXPECT_EQ(*wait, 900);
-    EXPECT_FALSE(lb->blocked_for("email:x@y.z", now + std::chrono::seconds(900)));
-    EXPECT_FALSE(lb->blocked_for("email:other@y.z", now));
-    lb->reset("email:x@y.z");
-    EXPECT_FALSE(la->blocked_for("email:x@y.z", now));
+    std::int64_t tid = 0;
+    ASSERT_TRUE(a->create_first_admin({"Ada", "ada@example.com", gw::hash_password("securepass123")}, "h", "b", 1, tid));
+    mosaic::support::SystemClock clock;
+    gw::ApiOptions o{"1.0", "http://localhost:3000", std::string(64, 'a')};
+    gw::Api api_a(*a, clock, o), api_b(*b, clock, o);
+    for (const char* email : {"ada@example.com", "nobody@example.com"}) {
+        std::atomic<int> checked{0}, limited{0}, other{0};
+        std::atomic<bool> go{false};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 60; ++i)
+            threads.emplace_back([&, i] {
+                while (!go.load()) std::this_thread::yield();
+                gw::ApiRequest r{"POST", "/api/auth/sign-in",
+                                 nlohmann::json{{"email", email}, {"password", "wrong-password"}}.dump(), "10.0.0.9",
+                                 {{"content-type", "application/json"}}};
+                int status = (i % 2 ? api_a : api_b).handle(r).status;
+                (status == 401 ? checked : status == 429 ? limited : other)++;
+            });
+        go = true;
+        for (auto& t : threads) t.join();
+        EXPECT_EQ(checked.load(), 5) << email;
+        EXPECT_EQ(limited.load(), 55) << email;
+        EXPECT_EQ(other.load(), 0) << email;
+    }
 }
 
 TEST_F(TeamStorageTest, HealthNamesBothBackendsByAddress) {
