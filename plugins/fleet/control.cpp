@@ -1,15 +1,10 @@
 #include "control.hpp"
 
+#include <mosaic/support/text.hpp>
+
 #include "systemctl.hpp"
 
 namespace mosaic::fleet {
-
-namespace {
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-}  // namespace
 
 bool FleetReport::all_ok() const {
     for (const auto& u : units)
@@ -46,10 +41,14 @@ FleetReport run_units(const std::string& verb, const std::vector<std::string>& u
         auto r = runner.run(cmd);
         UnitOutcome o{unit, r.ok(), ""};
         if (!o.ok) {
-            o.message = trim(r.err);
+            o.message = support::trim_end(r.err);
             if (o.message.empty()) o.message = "systemctl exited with status " + std::to_string(r.exit_code);
         }
         report.units.push_back(std::move(o));
+        if (!r.ok() && user_systemd_unreachable(report.units.back().message)) {
+            report.systemd_unreachable = report.units.back().message;
+            break;
+        }
     }
     return report;
 }

@@ -5,6 +5,7 @@
 // lock.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct UnitOutcome {
 
 struct FleetReport {
     std::vector<UnitOutcome> units;
+    // systemctl could not reach the user's systemd (user_systemd_unreachable): its message.
+    // The units after the first are then not tried, as each would fail the same way.
+    std::optional<std::string> systemd_unreachable;
     bool all_ok() const;
     std::vector<std::string> failed_units() const;
 };
@@ -29,7 +33,8 @@ struct FleetReport {
 // The units in the order `verb` visits them.
 std::vector<std::string> fleet_units_in_order(const Roster& roster, const std::string& verb);
 
-// Runs `systemctl --user <verb>` for each unit of `units`, never stopping at a failure.
+// Runs `systemctl --user <verb>` for each unit of `units`, never stopping at a failure of a
+// unit; stops at once when the user's systemd cannot be reached at all.
 FleetReport run_units(const std::string& verb, const std::vector<std::string>& units, support::CommandRunner& runner);
 
 FleetReport start_fleet(const Roster& roster, support::CommandRunner& runner);

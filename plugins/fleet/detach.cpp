@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/file.hpp>
 
 namespace mosaic::fleet {
 
@@ -41,6 +42,59 @@ bool read_all(int fd, void* buf, std::size_t n) {
 
 }  // namespace
 
+namespace {
+
+// A close-on-exec pipe whose write end is not one of 0-2 (our own stdio may be closed, and
+// the child's 0-2 are about to be replaced).
+void report_pipe(int (&report)[2]) {
+    if (::pipe2(report, O_CLOEXEC) != 0) throw Error(exit_failed, std::string("cannot create a pipe: ") + std::strerror(errno));
+    if (report[1] >= 3) return;
+    int moved = ::fcntl(report[1], F_DUPFD_CLOEXEC, 3);
+    ::close(report[1]);
+    report[1] = moved;
+    if (moved < 0) {
+        ::close(report[0]);
+        throw Error(exit_failed, std::string("cannot create a pipe: ") + std::strerror(errno));
+    }
+}
+
+// Everything the child needs, prepared before fork: after it only async-signal-safe calls.
+struct Prepared {
+    std::string program, cwd, out_path;
+    std::vector<std::string> env;
+    std::vector<char*> envp, argv;
+};
+
+// In the first child: a new session, a second fork, and in the grandchild the exec. The
+// grandchild's pid (or -1), then an errno when it fails, go to `report`.
+[[noreturn]] void run_middle(Prepared& p, int report) {
+    ::setsid();
+    pid_t child = ::fork();
+    if (child != 0) {
+        long long pid = child;  // -1 when the second fork failed
+        (void)!::write(report, &pid, sizeof pid);
+        ::_exit(child < 0 ? 1 : 0);
+    }
+    // The sidecar. Restore what a fresh process expects.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::signal(sig, SIG_DFL);
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | (p.out_path != "/dev/null" ? O_NOFOLLOW : 0), 0644);
+    if (out < 0) out = ::open("/dev/null", O_WRONLY);
+    bool ready = in >= 0 && out >= 0 && ::dup2(in, 0) >= 0 && ::dup2(out, 1) >= 0 && ::dup2(out, 2) >= 0;
+    if (ready) {
+        close_from(3, report);
+        if (::chdir(p.cwd.c_str()) == 0) ::execve(p.program.c_str(), p.argv.data(), p.envp.data());
+    }
+    int e = errno;
+    (void)!::write(report, &e, sizeof e);
+    ::_exit(127);
+}
+
+}  // namespace
+
 long PosixDetachedSpawner::spawn(const support::Command& cmd, const std::optional<std::filesystem::path>& log) {
     if (cmd.argv.empty()) throw Error(exit_failed, "cannot start an empty command");
     std::optional<std::string> path_env;
@@ -48,28 +102,17 @@ long PosixDetachedSpawner::spawn(const support::Command& cmd, const std::optiona
     auto program = support::find_program(cmd.argv[0], path_env);
     if (!program) throw Error(exit_failed, "cannot start '" + cmd.argv[0] + "': not found or not executable");
 
-    // Everything the child needs, prepared before fork.
-    std::vector<std::string> env = support::child_environment(cmd);
-    std::vector<char*> envp, argv;
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const std::string cwd = cmd.cwd.value_or("/");
-    const std::string out_path = log ? log->string() : "/dev/null";
+    Prepared p{*program, cmd.cwd.value_or("/"), log ? log->string() : "/dev/null", support::child_environment(cmd), {}, {}};
+    // The log is opened here first, so that a symbolic link planted in its place is refused
+    // with a message (the child, after fork, could only fall back to /dev/null).
+    if (log) ::close(support::open_no_follow(*log, O_WRONLY | O_CREAT | O_APPEND, 0644));
+    for (auto& e : p.env) p.envp.push_back(e.data());
+    p.envp.push_back(nullptr);
+    for (const auto& a : cmd.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
+    p.argv.push_back(nullptr);
 
     int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0) throw Error(exit_failed, std::string("cannot create a pipe: ") + std::strerror(errno));
-    if (report[1] < 3) {  // our own stdio was closed: keep the pipe clear of the child's 0-2
-        int moved = ::fcntl(report[1], F_DUPFD_CLOEXEC, 3);
-        ::close(report[1]);
-        report[1] = moved;
-        if (moved < 0) {
-            ::close(report[0]);
-            throw Error(exit_failed, std::string("cannot create a pipe: ") + std::strerror(errno));
-        }
-    }
-
+    report_pipe(report);
     pid_t middle = ::fork();
     if (middle < 0) {
         int e = errno;
@@ -79,36 +122,7 @@ long PosixDetachedSpawner::spawn(const support::Command& cmd, const std::optiona
     }
     if (middle == 0) {
         ::close(report[0]);
-        ::setsid();
-        pid_t child = ::fork();
-        if (child != 0) {
-            long long pid = child;  // -1 when the second fork failed
-            (void)!::write(report[1], &pid, sizeof pid);
-            ::_exit(child < 0 ? 1 : 0);
-        }
-        // The sidecar. Restore what a fresh process expects.
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::signal(sig, SIG_DFL);
-        int in = ::open("/dev/null", O_RDONLY);
-        int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (out < 0) out = ::open("/dev/null", O_WRONLY);
-        if (in < 0 || out < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) {
-            int e = errno;
-            (void)!::write(report[1], &e, sizeof e);
-            ::_exit(127);
-        }
-        close_from(3, report[1]);
-        if (::chdir(cwd.c_str()) != 0) {
-            int e = errno;
-            (void)!::write(report[1], &e, sizeof e);
-            ::_exit(127);
-        }
-        ::execve(program->c_str(), argv.data(), envp.data());
-        int e = errno;
-        (void)!::write(report[1], &e, sizeof e);
-        ::_exit(127);
+        run_middle(p, report[1]);
     }
 
     ::close(report[1]);

@@ -19,7 +19,8 @@ public:
     virtual ~DetachedSpawner() = default;
     // Starts `cmd` (argv, env overlaid on the inherited environment unless inherit_env is
     // false; cwd defaults to "/"; stdin_data and capture are ignored) and returns its pid.
-    // Throws mosaic::Error(exit_failed) naming the program when it cannot be started.
+    // Throws mosaic::Error(exit_failed) naming the program when it cannot be started, and
+    // (exit_refused) when `log` is a symbolic link.
     virtual long spawn(const support::Command& cmd, const std::optional<std::filesystem::path>& log) = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/json.hpp>
 
 namespace mosaic::fleet {
 
@@ -20,8 +21,9 @@ std::string render_heartbeat(const Heartbeat& beat) {
 }
 
 std::optional<Heartbeat> parse_heartbeat(const std::string& text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto doc = support::try_parse_json(text, {8, true});
+    if (!doc || !doc->is_object()) return std::nullopt;
+    const nlohmann::json& j = *doc;
     auto ts = j.find("ts"), pid = j.find("pid"), status = j.find("status");
     if (ts == j.end() || pid == j.end() || status == j.end()) return std::nullopt;
     if (!ts->is_number_integer() || !pid->is_number_integer() || !status->is_string()) return std::nullopt;
@@ -81,7 +83,7 @@ std::optional<long> file_pid(const fs::path& file) {
 HeartbeatEnd run_heartbeat(const HeartbeatOptions& o, const support::Clock& clock, support::Sleeper& sleeper,
                            const ProcessInspector& inspector) {
     if (!valid_agent_name(o.agent))
-        throw Error(exit_usage, "invalid agent name '" + o.agent + "' (allowed: letters, digits, '_', '.', '-')");
+        throw Error(exit_usage, invalid_agent_name_message(o.agent));
     if (o.pid <= 0) throw Error(exit_usage, "--pid must be a positive process id, got " + std::to_string(o.pid));
     if (o.interval < seconds(1)) throw Error(exit_usage, "the heartbeat interval must be at least 1 second");
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,11 @@ struct LaunchEnv {
     std::string user_home;                     // $HOME, for "~" in working directories
     std::string path_env;                      // PATH baked into the pane
     std::optional<std::string> agent_command;  // MOSAIC_AGENT_COMMAND
+    // Where a program is on path_env (support::find_program when empty; tests answer).
+    std::function<std::optional<std::string>(const std::string& program)> find_program;
+    // The resolved mosaic home, set as MOSAIC_HOME in the pane when not empty: `mosaic yolo`
+    // there reads the agent's env file from it (the tmux server's environment may not have it).
+    std::string mosaic_home;
 };
 
 struct LaunchPlan {
@@ -52,7 +58,9 @@ struct LaunchResult {
 };
 
 // Throws mosaic::Error: exit_launch_usage for a missing or unknown agent name,
-// exit_launch_unavailable when `tmux_available` is false, exit_failed when the working
+// exit_launch_unavailable when `tmux_available` is false or when the pane could not start
+// its runtime (no MOSAIC_AGENT_COMMAND, and a runtime `mosaic yolo` does not know or whose
+// program is not on PATH: the session would die at once), exit_failed when the working
 // directory is missing or tmux fails.
 LaunchResult launch_agent(const Roster& roster, const std::optional<std::string>& name, const LaunchEnv& env,
                           bool tmux_available, support::CommandRunner& runner);

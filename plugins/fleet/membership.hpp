@@ -10,12 +10,14 @@
 
 #include "control.hpp"
 #include "roster.hpp"
+#include "systemd_units.hpp"
 
 namespace mosaic::fleet {
 
 struct AddOptions {
     Agent agent;
     bool start = true;
+    ExtraAgentEnv extra_env;  // the gateway's model access (systemd_units.hpp), when given
 };
 
 struct MembershipPaths {
@@ -23,6 +25,11 @@ struct MembershipPaths {
     std::filesystem::path mosaic_home;
     std::string user_home;
 };
+
+// Both hold the roster's file lock (support::FileLock on "<fleet>/.roster.yaml.lock", the
+// lock `mosaic config set` uses for its file) from reading the roster to writing it and the
+// env file, so concurrent adds and removes never lose one another's agents; and both refuse
+// (exit_refused) a fleet or agents directory others can write (support::insecure_directory).
 
 // Validates the name, the runtime (a known runtime or one the roster's `runtimes` names)
 // and uniqueness (exit_usage / exit_refused), writes the roster and the env file, then
@@ -32,8 +39,12 @@ FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, s
 
 // Stops the agent's unit first (unless `stop` is false; a failed stop leaves the roster as it
 // was and is reported), then removes the agent from the roster. The env file is kept when it
-// holds lines the user wrote, else removed.
+// holds lines the user wrote, else removed; the lines fleet wrote (model access included) go.
 FleetReport remove_agent(const std::string& name, bool stop, const MembershipPaths& paths,
                          support::CommandRunner& runner);
+
+// Throws mosaic::Error(exit_refused) when the roster's or the env files' directory, or one
+// above them, can be written by others.
+void require_private_fleet_dirs(const MembershipPaths& paths);
 
 }  // namespace mosaic::fleet

@@ -2,6 +2,7 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/file_lock.hpp>
 
 #include "roster.hpp"
 
@@ -59,6 +60,8 @@ InitResult init_roster(const InitOptions& options, const fs::path& roster_path) 
     parse_roster(result.text, "profile '" + options.profile + "'");
     if (!options.write) return result;
 
+    support::require_private_directory(roster_path.parent_path());
+    support::FileLock lock(support::lock_path_for(roster_path));  // the lock of every roster writer
     std::error_code ec;
     bool exists = fs::exists(fs::symlink_status(roster_path, ec));
     if (exists && !options.force)

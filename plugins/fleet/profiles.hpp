@@ -32,8 +32,9 @@ struct InitResult {
     std::optional<std::filesystem::path> backup;  // where the replaced roster was kept
 };
 
-// Validates the profile; with `write`, writes `roster_path` atomically. An existing file
-// without `force` throws mosaic::Error(exit_refused) and is left alone.
+// Validates the profile; with `write`, writes `roster_path` atomically under the roster's
+// file lock (membership.hpp). An existing file without `force`, or a directory others can
+// write, throws mosaic::Error(exit_refused) and is left alone.
 InitResult init_roster(const InitOptions& options, const std::filesystem::path& roster_path);
 
 }  // namespace mosaic::fleet

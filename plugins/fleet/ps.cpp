@@ -4,8 +4,12 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/table.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "yolo.hpp"
 
@@ -13,13 +17,8 @@ namespace mosaic::fleet {
 
 namespace {
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-
 std::string failure(const support::ProcessResult& r, const std::string& program) {
-    std::string err = trimmed(r.err);
+    std::string err = support::trim_end(r.err);
     if (!err.empty()) return err;
     return program + " exited with status " + std::to_string(r.exit_code);
 }
@@ -80,6 +79,36 @@ std::vector<std::string> ps_flags(const PsRow& row) {
     return flags;
 }
 
+namespace {
+
+void classify(PsRow& row, const PsDeps& deps, std::chrono::system_clock::time_point now,
+              const ReadinessThresholds& thresholds) {
+    ReadinessInput in;
+    in.heartbeat = row.heartbeat;
+    if (row.heartbeat && row.heartbeat->status == heartbeat_alive)
+        in.heartbeat_pid_alive = deps.inspector.start_time(row.heartbeat->pid).has_value();
+    in.session_exists = row.session_exists;
+    in.pane = row.pane;
+    row.readiness = classify_readiness(in, now, thresholds);
+    row.flags = ps_flags(row);
+}
+
+// The agent's heartbeat file, if any; a file that is not a heartbeat is a warning.
+void read_beat(PsRow& row, const std::filesystem::path& file, std::chrono::system_clock::time_point now,
+               std::vector<std::string>& warnings) {
+    try {
+        if (auto text = support::read_file(file)) {
+            row.heartbeat = parse_heartbeat(*text);
+            if (!row.heartbeat) warnings.push_back("ignoring '" + file.string() + "': not a heartbeat record");
+        }
+    } catch (const Error& e) {
+        warnings.push_back(std::string("ignoring '") + file.string() + "': " + e.what());
+    }
+    if (row.heartbeat) row.heartbeat_age_s = age_seconds(row.heartbeat->ts, now);
+}
+
+}  // namespace
+
 PsReport collect_ps(const Roster& roster, const std::string& roster_path, const PsSettings& settings, PsDeps& deps) {
     PsReport report;
     report.roster_path = roster_path;
@@ -100,17 +129,6 @@ PsReport collect_ps(const Roster& roster, const std::string& roster_path, const 
     TmuxView tmux = read_tmux(roster.socket_name, deps.runner);
     report.tmux_error = tmux.error;
 
-    auto classify = [&](PsRow& row) {
-        ReadinessInput in;
-        in.heartbeat = row.heartbeat;
-        if (row.heartbeat && row.heartbeat->status == heartbeat_alive)
-            in.heartbeat_pid_alive = deps.inspector.start_time(row.heartbeat->pid).has_value();
-        in.session_exists = row.session_exists;
-        in.pane = row.pane;
-        row.readiness = classify_readiness(in, now, settings.thresholds);
-        row.flags = ps_flags(row);
-    };
-
     std::set<std::string> roster_sessions{roster.holder_session};
     for (const auto& a : roster.agents) {
         PsRow row;
@@ -122,18 +140,8 @@ PsReport collect_ps(const Roster& roster, const std::string& roster_path, const 
         roster_sessions.insert(row.session);
         if (systemd && !systemd->error) row.unit = systemd->units.at(agent_unit(a.name));
         fill_from_tmux(row, tmux, now);
-
-        auto file = heartbeat_path(settings.run_dir, a.name);
-        try {
-            if (auto text = support::read_file(file)) {
-                row.heartbeat = parse_heartbeat(*text);
-                if (!row.heartbeat) report.warnings.push_back("ignoring '" + file.string() + "': not a heartbeat record");
-            }
-        } catch (const Error& e) {
-            report.warnings.push_back(std::string("ignoring '") + file.string() + "': " + e.what());
-        }
-        if (row.heartbeat) row.heartbeat_age_s = age_seconds(row.heartbeat->ts, now);
-        classify(row);
+        read_beat(row, heartbeat_path(settings.run_dir, a.name), now, report.warnings);
+        classify(row, deps, now, settings.thresholds);
         report.rows.push_back(std::move(row));
     }
     for (const auto& session : tmux.order) {
@@ -145,9 +153,10 @@ PsReport collect_ps(const Roster& roster, const std::string& roster_path, const 
         row.host = report.host;
         row.session = session;
         fill_from_tmux(row, tmux, now);
-        classify(row);
+        classify(row, deps, now, settings.thresholds);
         report.rows.push_back(std::move(row));
     }
+    if (settings.restart_lock) report.restart = restart_in_progress(*settings.restart_lock, deps.clock, deps.inspector);
     return report;
 }
 
@@ -197,49 +206,60 @@ nlohmann::json ps_json(const PsReport& r) {
             {"systemd_error", optional_string(r.systemd_error)},
             {"tmux_error", optional_string(r.tmux_error)},
             {"warnings", r.warnings},
+            {"restart", restart_json(r.restart)},
             {"agents", agents}};
 }
 
 std::string format_age(long long s) {
-    if (s < 120) return std::to_string(s) + "s";
-    if (s < 120 * 60) return std::to_string(s / 60) + "m";
-    if (s < 48 * 3600) return std::to_string(s / 3600) + "h";
-    return std::to_string(s / 86400) + "d";
+    if (s < 120) return fmt::format("{}s", s);
+    if (s < 120 * 60) return fmt::format("{}m", s / 60);
+    if (s < 48 * 3600) return fmt::format("{}h", s / 3600);
+    return fmt::format("{}d", s / 86400);
 }
 
-std::string render_ps_table(const PsReport& r) {
-    std::vector<std::vector<std::string>> cells{{"NAME", "RUNTIME", "CLASS", "UNIT", "PANE", "HB", "FLAGS"}};
-    for (const auto& row : r.rows) {
-        std::string unit = "-";
-        if (row.unit)
-            unit = row.unit->active_state + "/" + row.unit->sub_state + " " + (row.unit->enabled() ? "enabled" : row.unit->unit_file_state);
-        std::string pane = "-";
-        if (row.pane) {
-            pane = std::to_string(row.pane->pid) + " " + (row.pane->command.empty() ? "?" : row.pane->command);
-            if (row.pane->dead) pane += " dead";
-        } else if (row.session_exists.value_or(false)) {
-            pane = "?";
-        }
-        std::string hb = (row.heartbeat_age_s ? format_age(*row.heartbeat_age_s) : std::string("-")) + " " +
-                         to_string(row.readiness);
-        std::string flags;
-        for (const auto& f : row.flags) flags += (flags.empty() ? "" : ",") + f;
-        cells.push_back({row.name, row.runtime.value_or("-"), row.agent_class.value_or("-"), unit, pane, hb,
-                         flags.empty() ? "-" : flags});
+namespace {
+
+Tone readiness_tone(Readiness r) {
+    switch (r) {
+        case Readiness::working: return Tone::ok;
+        case Readiness::stale:
+        case Readiness::idle: return Tone::warn;
+        case Readiness::stuck:
+        case Readiness::dead: return Tone::bad;
+        default: return Tone::plain;
     }
-    std::vector<std::size_t> width(cells[0].size(), 0);
-    for (const auto& line : cells)
-        for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-    std::string out;
-    for (const auto& line : cells) {
-        std::string text;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            text += line[i];
-            if (i + 1 < line.size()) text += std::string(width[i] - line[i].size() + 2, ' ');
-        }
-        out += text + "\n";
+}
+
+support::Row ps_row(const PsRow& row) {
+    std::string unit = "-";
+    Tone unit_tone = Tone::plain;
+    if (row.unit) {
+        unit = row.unit->active_state + "/" + row.unit->sub_state + " " +
+               (row.unit->enabled() ? "enabled" : row.unit->unit_file_state);
+        unit_tone = row.unit->active_state == "active" ? Tone::ok : row.unit->active_state == "failed" ? Tone::bad : Tone::plain;
     }
-    return out;
+    std::string pane = "-";
+    if (row.pane) {
+        pane = std::to_string(row.pane->pid) + " " + (row.pane->command.empty() ? "?" : row.pane->command);
+        if (row.pane->dead) pane += " dead";
+    } else if (row.session_exists.value_or(false)) {
+        pane = "?";
+    }
+    std::string hb = (row.heartbeat_age_s ? format_age(*row.heartbeat_age_s) : std::string("-")) + " " +
+                     to_string(row.readiness);
+    std::string flags;
+    for (const auto& f : row.flags) flags += (flags.empty() ? "" : ",") + f;
+    return {row.name, row.runtime.value_or("-"), row.agent_class.value_or("-"), {unit, unit_tone},
+            {pane, row.pane && row.pane->dead ? Tone::bad : Tone::plain}, {hb, readiness_tone(row.readiness)},
+            {flags.empty() ? "-" : flags, flags.empty() ? Tone::plain : Tone::warn}};
+}
+
+}  // namespace
+
+std::string render_ps_table(const PsReport& r, bool color) {
+    std::vector<support::Row> rows{{"NAME", "RUNTIME", "CLASS", "UNIT", "PANE", "HB", "FLAGS"}};
+    for (const auto& row : r.rows) rows.push_back(ps_row(row));
+    return (r.restart ? describe_restart(*r.restart) + "\n" : std::string()) + support::render_table(rows, color);
 }
 
 }  // namespace mosaic::fleet

@@ -30,6 +30,7 @@ namespace mosaic::fleet {
 struct PsSettings {
     std::filesystem::path run_dir;  // heartbeat_run_dir(...)
     ReadinessThresholds thresholds;
+    std::optional<std::filesystem::path> restart_lock;  // report who holds it (restart_lock_path)
 };
 
 struct PsDeps {
@@ -67,6 +68,7 @@ struct PsReport {
     std::optional<std::string> systemd_error;
     std::optional<std::string> tmux_error;
     std::vector<std::string> warnings;  // heartbeat files that could not be read
+    std::optional<RestartInProgress> restart;
 };
 
 // The FLAGS of a row, in this order:
@@ -81,6 +83,7 @@ PsReport collect_ps(const Roster& roster, const std::string& roster_path, const 
 
 // {"roster", "socket_name", "host", "run_dir", "thresholds": {"heartbeat_interval_s",
 //  "idle_after_s", "stuck_after_s"}, "systemd_error", "tmux_error", "warnings": [...],
+//  "restart": null | {"pid", "host", "held_s", "what", "running"},
 //  "agents": [{"name", "runtime", "class", "managed", "source", "host", "session",
 //              "session_exists", "unit": null | {"name", "load_state", "active_state",
 //              "sub_state", "unit_file_state", "enabled"}, "pane": null | {"pid", "command",
@@ -88,9 +91,11 @@ PsReport collect_ps(const Roster& roster, const std::string& roster_path, const 
 //              "readiness", "flags": [...]}]}
 nlohmann::json ps_json(const PsReport& report);
 
-// The human table: NAME RUNTIME CLASS UNIT PANE HB FLAGS, e.g.
+// The human table: NAME RUNTIME CLASS UNIT PANE HB FLAGS (after a "restart in progress: ..."
+// line while a restart holds the lock), e.g.
 //     planner  claude   orchestrator  active/exited enabled  4242 claude  3s working  -
-std::string render_ps_table(const PsReport& report);
+// `color`: the states in their tones (mosaic/tone.hpp).
+std::string render_ps_table(const PsReport& report, bool color = false);
 
 // "42s", "12m", "5h", "3d"
 std::string format_age(long long seconds);

@@ -29,6 +29,7 @@ FleetReport restart_fleet(const Roster& roster, const RestartOptions& options, c
     RestartLockOptions lock_options;
     lock_options.max_wait = std::chrono::seconds(options.max_wait_s);
     lock_options.stale_after = std::chrono::seconds(options.stale_after_s);
+    for (const auto& u : units) lock_options.what += (lock_options.what.empty() ? "" : ", ") + u;
     RestartLock lock(lock_path, deps.clock, deps.sleeper, deps.inspector, lock_options);
     lock.acquire(observer);
     FleetReport report = run_units("restart", units, deps.runner);

@@ -1,5 +1,6 @@
 #include "restart_lock.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -13,6 +14,8 @@
 
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
+#include <mosaic/support/json.hpp>
+#include <mosaic/support/text.hpp>
 
 namespace mosaic::fleet {
 
@@ -48,42 +51,53 @@ std::int64_t epoch_ms(system_clock::time_point t) {
 }
 
 std::string describe(const LockOwner& o) {
-    return "pid " + std::to_string(o.pid) + " on '" + o.host + "'";
+    return "pid " + std::to_string(o.pid) + " on '" + support::escape_for_message(o.host) + "'";
 }
 
-// Reads the whole lock file; std::nullopt when it does not exist.
-std::optional<std::string> read_lock(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return std::nullopt;
-        throw Error(exit_failed, "cannot read the restart lock '" + path.string() + "': " + errno_text());
-    }
-    std::string text;
-    char buf[4096];
-    while (true) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return text;
+std::string what_of(const LockOwner& o) {
+    return o.what.empty() ? std::string() : " (restarting " + support::escape_for_message(o.what) + ")";
 }
 
 }  // namespace
+
+std::optional<std::string> read_lock_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        if (errno == ELOOP) return std::string();  // a symbolic link: debris, broken like any corrupt lock
+        throw Error(exit_failed, "cannot read the restart lock '" + path.string() + "': " + errno_text());
+    }
+    // One byte more than a record can be: a file that has it is not a record, however large
+    // (a 1 GB sparse file costs nothing on disk and must cost nothing here either).
+    std::string text(max_lock_file_bytes + 1, '\0');
+    std::size_t got = 0;
+    while (got < text.size()) {
+        ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got > max_lock_file_bytes) return std::string();
+    text.resize(got);
+    return text;
+}
 
 // --- owner record ---------------------------------------------------------------------
 
 std::string render_lock_owner(const LockOwner& o) {
     nlohmann::json j = {{"token", o.token},           {"pid", o.pid},
                         {"host", o.host},             {"boot_id", o.boot_id},
-                        {"start_time", o.start_time}, {"acquired_ms", o.acquired_ms}};
-    return j.dump() + "\n";
+                        {"start_time", o.start_time}, {"acquired_ms", o.acquired_ms},
+                        {"what", o.what.substr(0, 512)}};
+    // error_handler replace: `what` may be cut inside a UTF-8 sequence.
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::optional<LockOwner> parse_lock_owner(const std::string& text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto doc = support::try_parse_json(text, {8, true});
+    if (!doc || !doc->is_object()) return std::nullopt;
+    const nlohmann::json& j = *doc;
     try {
         // Integers only: get<long>() of 1e300 would be undefined behaviour, and a negative
         // start time would wrap to a huge one.
@@ -97,6 +111,7 @@ std::optional<LockOwner> parse_lock_owner(const std::string& text) {
         o.boot_id = j.at("boot_id").get<std::string>();
         o.start_time = j.at("start_time").get<std::uint64_t>();
         o.acquired_ms = j.at("acquired_ms").get<std::int64_t>();
+        if (auto w = j.find("what"); w != j.end() && w->is_string()) o.what = w->get<std::string>();
         if (o.token.empty() || o.pid <= 0) return std::nullopt;
         return o;
     } catch (const nlohmann::json::exception&) {
@@ -141,9 +156,7 @@ std::string SystemProcessInspector::host() const {
 std::string SystemProcessInspector::boot_id() const {
     auto text = support::read_file("/proc/sys/kernel/random/boot_id");
     if (!text) return "";
-    std::string id = *text;
-    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
-    return id;
+    return support::trim_end(*text);
 }
 
 std::optional<std::uint64_t> SystemProcessInspector::start_time(long pid) const {
@@ -170,8 +183,7 @@ class RestartLock::MutexGuard {
 public:
     MutexGuard(const fs::path& path, const support::Clock& clock, support::Sleeper& sleeper,
                milliseconds bound) {
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw Error(exit_failed, "cannot open the restart lock mutex '" + path.string() + "': " + errno_text());
+        fd_ = support::open_no_follow(path, O_RDWR | O_CREAT, 0644);
         auto deadline = clock.now() + bound;
         while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
             if (errno == EINTR) continue;
@@ -250,11 +262,52 @@ std::optional<LockEvent> RestartLock::breakable(const std::optional<LockOwner>& 
                          describe(o) + " has held it for " + std::to_string(age.count() / 1000) +
                              " s, more than the stale bound of " +
                              std::to_string(options_.stale_after.count() / 1000) + " s"};
-    if (past_deadline)
+    if (past_deadline) {
+        // The owner looked alive: say so, and what breaking its lock means.
+        std::string state = o.host == inspector_.host() ? " is still running" : " (another host) may still be running";
         return LockEvent{K::broke_max_wait, o,
-                         "waited " + std::to_string(options_.max_wait.count() / 1000) + " s for " + describe(o) +
-                             "; breaking its lock"};
+                         describe(o) + state + " and has held the lock for " + std::to_string(age.count() / 1000) +
+                             " s" + what_of(o) + "; after waiting " + std::to_string(options_.max_wait.count() / 1000) +
+                             " s (--max-wait) this restart takes the lock over, and the two restarts now overlap"};
+    }
     return std::nullopt;
+}
+
+std::optional<RestartInProgress> restart_in_progress(const fs::path& path, const support::Clock& clock,
+                                                     const ProcessInspector& inspector) {
+    try {
+        auto text = read_lock_file(path);
+        if (!text) return std::nullopt;
+        auto owner = parse_lock_owner(*text);
+        if (!owner) return std::nullopt;
+        RestartInProgress r;
+        r.owner = *owner;
+        r.held_s = std::max<long long>(0, (epoch_ms(clock.now()) - owner->acquired_ms) / 1000);
+        if (owner->host == inspector.host() && owner->boot_id == inspector.boot_id()) {
+            auto start = inspector.start_time(owner->pid);
+            r.running = start && (owner->start_time == 0 || *start == owner->start_time);
+        } else if (owner->host == inspector.host()) {
+            r.running = false;  // from an earlier boot
+        }
+        return r;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string describe_restart(const RestartInProgress& r) {
+    std::string state = !r.running ? "" : *r.running ? "" : " (its process is gone: the next restart breaks the lock)";
+    return "restart in progress: " + describe(r.owner) + ", holding the lock for " + std::to_string(r.held_s) + " s" +
+           what_of(r.owner) + state;
+}
+
+nlohmann::json restart_json(const std::optional<RestartInProgress>& r) {
+    if (!r) return nullptr;
+    return {{"pid", r->owner.pid},
+            {"host", r->owner.host},
+            {"held_s", r->held_s},
+            {"what", r->owner.what},
+            {"running", r->running ? nlohmann::json(*r->running) : nlohmann::json()}};
 }
 
 void RestartLock::acquire(const LockObserver& observer) {
@@ -264,6 +317,7 @@ void RestartLock::acquire(const LockObserver& observer) {
 
     LockOwner me;
     me.token = token_;
+    me.what = options_.what;
     me.pid = inspector_.self_pid();
     me.host = inspector_.host();
     me.boot_id = inspector_.boot_id();
@@ -286,7 +340,7 @@ void RestartLock::acquire(const LockObserver& observer) {
                 notify({LockEvent::Kind::acquired, std::nullopt, ""});
                 return;
             }
-            auto text = read_lock(path_);
+            auto text = read_lock_file(path_);
             if (!text) continue;  // released between our create and our read: try again now
             auto owner = parse_lock_owner(*text);
             if (auto why = breakable(owner, clock_.now() >= deadline)) {
@@ -314,7 +368,7 @@ bool RestartLock::release() noexcept {
         support::SystemClock clock;
         support::RealSleeper sleeper;
         MutexGuard guard(mutex_path(), clock, sleeper, seconds(10));
-        auto text = read_lock(path_);
+        auto text = read_lock_file(path_);
         if (!text) return false;
         auto owner = parse_lock_owner(*text);
         if (!owner || owner->token != token_) return false;  // taken over: not ours to remove

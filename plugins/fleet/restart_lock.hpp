@@ -1,11 +1,14 @@
-// restart_lock.hpp - the fleet restart lock, <home>/fleet/run/restart.lock (SPEC section 3,
-// "The restart lock").
+// restart_lock.hpp - the fleet restart lock, <home>/fleet/run/restart.lock
+// (docs/behaviour.md, "The restart lock").
 //
 // Invariants:
 //  * The lock file exists exactly while one restart holds it. It is created with
 //    open(O_CREAT|O_EXCL) and holds one JSON line: owner token (random, 128 bits), pid, host,
 //    boot id (/proc/sys/kernel/random/boot_id), process start time (/proc/<pid>/stat field
-//    22, clock ticks since boot) and acquisition time (ms since the epoch).
+//    22, clock ticks since boot), acquisition time (ms since the epoch) and what it restarts.
+//    It is read only up to max_lock_file_bytes (a larger file is corrupt) and never through a
+//    symbolic link (one planted there is corrupt too, and broken); the mutex file is opened
+//    without following a link (one planted there is refused, exit_refused).
 //  * Every step that reads, creates, breaks or removes the lock file runs under flock() of a
 //    separate, permanent mutex file (<lock>.mutex). The critical sections are a few syscalls
 //    long; a crashed process drops its flock with its last descriptor. Because creation and
@@ -15,7 +18,9 @@
 //  * A lock is broken at once when its owner is gone: same host and boot with the pid dead,
 //    a zombie, or reused (start time differs), or same host with another boot id. It is
 //    broken when older than the stale bound, and, with a warning, once the waiter has waited
-//    max_wait; so nothing deadlocks forever.
+//    max_wait; so nothing deadlocks forever. That warning says plainly that the owner may
+//    still be running (its pid, how long it has held the lock, what it restarts) and that the
+//    two restarts now overlap.
 //  * release() removes the file only when it still holds our token: an owner whose lock was
 //    taken over never deletes the new owner's lock.
 //  * While waiting, the caller has done nothing yet (fleet restart issues no systemctl
@@ -29,6 +34,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include <mosaic/support/clock.hpp>
 
 namespace mosaic::fleet {
@@ -40,11 +47,20 @@ struct LockOwner {
     std::string boot_id;
     std::uint64_t start_time = 0;  // 0: unknown
     std::int64_t acquired_ms = 0;  // ms since the epoch
+    std::string what;              // what it restarts, e.g. "mosaic-agent@a.service"; may be empty
 };
+
+// An owner record is well under this; `what` is cut to fit.
+inline constexpr std::size_t max_lock_file_bytes = 4096;
 
 std::string render_lock_owner(const LockOwner& owner);
 // std::nullopt when `text` is empty or not a complete owner record.
 std::optional<LockOwner> parse_lock_owner(const std::string& text);
+
+// The text of the lock file at `path`: at most max_lock_file_bytes are read, and a larger
+// file (or a symbolic link) reads as "" (corrupt). std::nullopt when there is no lock file.
+// Throws mosaic::Error(exit_failed) when it cannot be read.
+std::optional<std::string> read_lock_file(const std::filesystem::path& path);
 
 // The seam over /proc and the hostname.
 class ProcessInspector {
@@ -74,6 +90,7 @@ struct RestartLockOptions {
     std::chrono::milliseconds max_wait{std::chrono::seconds(60)};
     std::chrono::milliseconds stale_after{std::chrono::seconds(120)};
     std::chrono::milliseconds poll_interval{std::chrono::milliseconds(250)};
+    std::string what;  // recorded in the owner record, for status and for a waiter's warning
 };
 
 struct LockEvent {
@@ -90,6 +107,20 @@ struct LockEvent {
     std::string detail;              // human text, lowercase, e.g. "pid 4242 is not running"
 };
 using LockObserver = std::function<void(const LockEvent&)>;
+
+// A restart holding the lock, as `fleet status` and `fleet ps` show it.
+struct RestartInProgress {
+    LockOwner owner;
+    long long held_s = 0;         // since it took the lock
+    std::optional<bool> running;  // its process is alive; nullopt when on another host
+};
+// The owner of the lock at `path` now, if any (a corrupt lock file is none). Never throws.
+std::optional<RestartInProgress> restart_in_progress(const std::filesystem::path& path, const support::Clock& clock,
+                                                     const ProcessInspector& inspector);
+// "restart in progress: pid 4242 on 'box', holding the lock for 12 s (restarting ...)"
+std::string describe_restart(const RestartInProgress& r);
+// null, or {"pid", "host", "held_s", "what", "running"}
+nlohmann::json restart_json(const std::optional<RestartInProgress>& r);
 
 class RestartLock {
 public:

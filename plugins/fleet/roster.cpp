@@ -138,7 +138,7 @@ Agent read_agent(const Reader& r, const YAML::Node& node, std::size_t index) {
                    a.name = r.string(v, shown);
                    has_name = true;
                    if (!valid_agent_name(a.name))
-                       r.fail("invalid agent name '" + a.name + "' (allowed: letters, digits, '_', '.', '-')", v.Mark());
+                       r.fail(invalid_agent_name_message(a.name), v.Mark());
                } else if (key == "runtime") {
                    a.runtime = r.string(v, shown);
                    has_runtime = true;
@@ -208,8 +208,13 @@ std::string emit_checked(YAML::Node root, const Roster& expected, const std::str
 }  // namespace
 
 bool valid_agent_name(const std::string& name) {
-    static const std::regex pattern("^[A-Za-z0-9_.-]+$");
+    static const std::regex pattern("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$");
     return std::regex_match(name, pattern);
+}
+
+std::string invalid_agent_name_message(const std::string& name) {
+    std::string shown = name.size() > 80 ? name.substr(0, 77) + "..." : name;
+    return "invalid agent name '" + support::escape_for_message(shown) + "' (" + agent_name_rule + ")";
 }
 
 const Agent* Roster::find(const std::string& name) const {
@@ -223,6 +228,40 @@ std::vector<std::string> Roster::agent_names() const {
     for (const auto& a : agents) names.push_back(a.name);
     return names;
 }
+
+namespace {
+
+void read_tmux_section(const Reader& r, const YAML::Node& v, Roster& roster) {
+    if (v.IsNull()) return;
+    r.each(v, "tmux", {"socket_name", "holder_session"}, [&](const std::string& k, const YAML::Node& tv, const std::string& s) {
+        if (k == "socket_name") {
+            roster.socket_name = r.optional_string(tv, s);
+            if (roster.socket_name && roster.socket_name->empty()) roster.socket_name.reset();
+        } else {
+            roster.holder_session = r.string(tv, s);
+            if (!valid_agent_name(roster.holder_session) || session_of(roster.holder_session) != roster.holder_session)
+                r.fail("invalid holder session name '" + roster.holder_session + "' (allowed: letters, digits, '_', '-')",
+                       tv.Mark());
+        }
+    });
+}
+
+void read_runtimes(const Reader& r, const YAML::Node& v, Roster& roster) {
+    if (v.IsNull()) return;
+    if (!v.IsMap()) r.fail("'runtimes' must be a mapping", v.Mark());
+    for (const auto& kv : v) {
+        std::string rt = r.string(kv.first, "runtimes");
+        RuntimeSettings settings;
+        if (!kv.second.IsNull())
+            r.each(kv.second, "runtimes." + rt, {"reset_command"},
+                   [&](const std::string&, const YAML::Node& rv, const std::string& s) {
+                       settings.reset_command = r.optional_string(rv, s);
+                   });
+        roster.runtimes[rt] = settings;
+    }
+}
+
+}  // namespace
 
 Roster parse_roster(const std::string& text, const std::string& origin) {
     check_characters(text, origin);
@@ -243,21 +282,7 @@ Roster parse_roster(const std::string& text, const std::string& origin) {
                    if (roster.transport != "tmux")
                        r.fail("unsupported transport '" + roster.transport + "' (only 'tmux')", v.Mark());
                } else if (key == "tmux") {
-                   if (v.IsNull()) return;
-                   r.each(v, "tmux", {"socket_name", "holder_session"},
-                          [&](const std::string& k, const YAML::Node& tv, const std::string& s) {
-                              if (k == "socket_name") {
-                                  roster.socket_name = r.optional_string(tv, s);
-                                  if (roster.socket_name && roster.socket_name->empty()) roster.socket_name.reset();
-                              } else {
-                                  roster.holder_session = r.string(tv, s);
-                                  if (!valid_agent_name(roster.holder_session) ||
-                                      session_of(roster.holder_session) != roster.holder_session)
-                                      r.fail("invalid holder session name '" + roster.holder_session +
-                                                 "' (allowed: letters, digits, '_', '-')",
-                                             tv.Mark());
-                              }
-                          });
+                   read_tmux_section(r, v, roster);
                } else if (key == "defaults") {
                    if (v.IsNull()) return;
                    r.each(v, "defaults", {"working_directory"},
@@ -265,18 +290,7 @@ Roster parse_roster(const std::string& text, const std::string& origin) {
                               roster.default_working_directory = r.optional_string(dv, s);
                           });
                } else if (key == "runtimes") {
-                   if (v.IsNull()) return;
-                   if (!v.IsMap()) r.fail("'runtimes' must be a mapping", v.Mark());
-                   for (const auto& kv : v) {
-                       std::string rt = r.string(kv.first, "runtimes");
-                       RuntimeSettings settings;
-                       if (!kv.second.IsNull())
-                           r.each(kv.second, "runtimes." + rt, {"reset_command"},
-                                  [&](const std::string&, const YAML::Node& rv, const std::string& s) {
-                                      settings.reset_command = r.optional_string(rv, s);
-                                  });
-                       roster.runtimes[rt] = settings;
-                   }
+                   read_runtimes(r, v, roster);
                } else if (key == "agents") {
                    if (v.IsNull()) return;
                    if (!v.IsSequence()) r.fail("'agents' must be a list", v.Mark());

@@ -1,6 +1,6 @@
 // roster.hpp - the fleet roster (<home>/fleet/roster.yaml) as a typed model.
 //
-// Schema (SPEC section 3), snake_case or camelCase keys:
+// Schema (docs/behaviour.md, "The roster"), snake_case or camelCase keys:
 //     version: 1
 //     transport: tmux
 //     tmux: { socket_name: mosaic-fleet, holder_session: _holder }
@@ -61,7 +61,14 @@ Roster parse_roster(const std::string& text, const std::string& origin);
 // create one), exit_usage when it does not parse.
 Roster load_roster(const std::filesystem::path& path);
 
+// An agent name becomes a systemd instance name, a file name (<name>.env), a tmux session and
+// an argument of `mosaic fleet launch`: 1 to 64 of letters, digits, '_', '.' and '-', not
+// starting with '.' or '-' (so never ".", "..", a hidden file or an option).
 bool valid_agent_name(const std::string& name);
+inline constexpr const char* agent_name_rule =
+    "1 to 64 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'";
+// "invalid agent name '<name>' (<agent_name_rule>)", the name escaped for a message.
+std::string invalid_agent_name_message(const std::string& name);
 
 // The agent's working directory: its own, else the roster default, else `home`; a leading
 // "~" or "~/" expands to `home`.

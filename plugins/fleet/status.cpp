@@ -24,8 +24,14 @@ nlohmann::json unit_json(const UnitState& u) {
 
 }  // namespace
 
-FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner) {
+FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner,
+                           const std::optional<std::filesystem::path>& restart_lock) {
     FleetStatus status;
+    if (restart_lock) {
+        support::SystemClock clock;
+        SystemProcessInspector inspector;
+        status.restart = restart_in_progress(*restart_lock, clock, inspector);
+    }
     status.roster_path = roster_path;
     status.socket_name = roster.socket_name;
     status.holder_session = roster.holder_session;
@@ -62,7 +68,8 @@ nlohmann::json status_json(const FleetStatus& s) {
             {"socket_name", s.socket_name ? nlohmann::json(*s.socket_name) : nlohmann::json()},
             {"holder", holder},
             {"agents", agents},
-            {"systemd_error", s.systemd_error ? nlohmann::json(*s.systemd_error) : nlohmann::json()}};
+            {"systemd_error", s.systemd_error ? nlohmann::json(*s.systemd_error) : nlohmann::json()},
+            {"restart", restart_json(s.restart)}};
 }
 
 }  // namespace mosaic::fleet

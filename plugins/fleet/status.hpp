@@ -13,6 +13,7 @@
 
 #include <mosaic/support/process.hpp>
 
+#include "restart_lock.hpp"
 #include "roster.hpp"
 #include "systemctl.hpp"
 
@@ -32,14 +33,17 @@ struct FleetStatus {
     bool holder_session_alive = false;
     std::vector<AgentStatus> agents;
     std::optional<std::string> systemd_error;  // `systemctl show` failed; states are "unknown"
+    std::optional<RestartInProgress> restart;  // who holds the restart lock, if anyone
 };
 
-FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner);
+// `restart_lock`: the restart lock file to report on (restart.hpp's restart_lock_path).
+FleetStatus collect_status(const Roster& roster, const std::string& roster_path, support::CommandRunner& runner,
+                           const std::optional<std::filesystem::path>& restart_lock = std::nullopt);
 
 // {"roster", "socket_name", "holder": {"unit", "load_state", "active_state", "sub_state",
 //  "unit_file_state", "main_pid", "session", "session_name"}, "agents": [{"name", "runtime", "class", "model_hint",
 //  "unit", "load_state", "active_state", "sub_state", "unit_file_state", "main_pid", "session"}],
-//  "systemd_error": null | "..."}
+//  "systemd_error": null | "...", "restart": null | {"pid", "host", "held_s", "what", "running"}}
 nlohmann::json status_json(const FleetStatus& status);
 
 }  // namespace mosaic::fleet

@@ -1,10 +1,25 @@
 #include "systemctl.hpp"
 
+#include <mosaic/support/text.hpp>
+
 #include <sstream>
 
 namespace mosaic::fleet {
 
 std::string agent_unit(const std::string& agent) { return "mosaic-agent@" + agent + ".service"; }
+
+bool user_systemd_unreachable(const std::string& systemctl_error) {
+    for (const char* sign : {"Failed to connect to bus", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR",
+                             "Failed to connect to user scope bus"})
+        if (systemctl_error.find(sign) != std::string::npos) return true;
+    return false;
+}
+
+std::string user_systemd_hint() {
+    return "the fleet's units run under the user's own systemd, which this shell cannot reach; run mosaic in "
+           "a login session of that user (ssh or a desktop login, not 'su' or 'docker exec'), or enable "
+           "lingering with 'loginctl enable-linger $USER' and log in again";
+}
 
 std::vector<std::string> systemctl_user_argv(const std::string& verb, const std::string& unit) {
     return {"systemctl", "--user", verb, unit};
@@ -77,8 +92,7 @@ UnitQuery query_units(const std::vector<std::string>& units, support::CommandRun
             if (!key.empty()) by_unit[key] = blocks[i];
         }
     } else {
-        std::string err = r.err;
-        while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+        std::string err = support::trim_end(r.err);
         q.error = err.empty() ? "systemctl exited with status " + std::to_string(r.exit_code) : err;
     }
     for (const auto& unit : units) {

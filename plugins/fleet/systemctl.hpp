@@ -17,6 +17,14 @@ inline constexpr const char* agent_unit_template = "mosaic-agent@.service";
 // "mosaic-agent@<name>.service"
 std::string agent_unit(const std::string& agent);
 
+// Whether a `systemctl --user` error says there is no user systemd to talk to (no session
+// bus: a root shell from `su`, `docker exec`, ssh without a login session, no lingering), as
+// opposed to a unit that failed.
+bool user_systemd_unreachable(const std::string& systemctl_error);
+
+// What to do about it, for messages: "systemctl --user needs the user's systemd: ..."
+std::string user_systemd_hint();
+
 // {"systemctl", "--user", verb, unit}
 std::vector<std::string> systemctl_user_argv(const std::string& verb, const std::string& unit);
 

@@ -67,7 +67,12 @@ std::string render_holder_unit(const Roster& roster, const UnitContext& ctx) {
     out += "Environment=" + systemd_environment("MOSAIC_HOME", ctx.home) + "\n";
     out += "Environment=" + systemd_environment("PATH", ctx.path_env) + "\n";
     out += "ExecStart=" + exec_line(tmux_argv(ctx, roster, {"new-session", "-d", "-s", roster.holder_session})) + "\n";
-    out += "ExecStop=-" + exec_line(tmux_argv(ctx, roster, {"kill-server"})) + "\n";
+    // A socket of the fleet's own is all the fleet's; the default socket is the user's tmux
+    // server, where only the holder session is ours (each agent's unit stops its own session).
+    if (roster.socket_name)
+        out += "ExecStop=-" + exec_line(tmux_argv(ctx, roster, {"kill-server"})) + "\n";
+    else
+        out += "ExecStop=-" + exec_line(tmux_argv(ctx, roster, {"kill-session", "-t", "=" + roster.holder_session})) + "\n";
     out += "KillMode=control-group\n";
     out += "\n[Install]\n";
     out += "WantedBy=default.target\n";
@@ -88,7 +93,8 @@ std::string render_agent_unit_template(const Roster& roster, const UnitContext& 
     out += "Environment=" + systemd_environment("PATH", ctx.path_env) + "\n";
     // A file path, not a word list: only specifiers need escaping; %i is the agent's name.
     out += "EnvironmentFile=" + escape_specifiers((fs::path(ctx.home) / "fleet/agents").string(), false) + "/%i.env\n";
-    out += "ExecStart=" + exec_line({ctx.mosaic_exe, "--mosaic-home", ctx.home, "fleet", "launch"}) + " %i\n";
+    // "--": whatever the instance name, it is the agent's name, never an option.
+    out += "ExecStart=" + exec_line({ctx.mosaic_exe, "--mosaic-home", ctx.home, "fleet", "launch", "--"}) + " %i\n";
     // The session name is the agent name with '.' and ':' made '_' (tmux_session_name); the
     // env file carries it, and systemd expands ${...} inside a word.
     out += "ExecStop=-" + exec_line(tmux_argv(ctx, roster, {"kill-session", "-t"})) + " =${MOSAIC_AGENT_SESSION}\n";
@@ -129,21 +135,33 @@ fs::path agent_env_path(const fs::path& mosaic_home, const std::string& agent) {
 }
 
 InstallResult install_systemd(const Roster& roster, const UnitContext& ctx, const fs::path& unit_dir,
-                              const std::string& user_home) {
+                              const std::string& user_home, const ExtraAgentEnv& extra) {
+    // The env files are read by systemd for units that run commands: nobody else may write them.
+    fs::path agents_dir = agent_env_path(ctx.home, "x").parent_path();
+    support::require_private_directory(agents_dir);
     // Render everything first: a bad env file stops us before the first write.
-    std::vector<std::pair<fs::path, std::string>> files{
-        {unit_dir / holder_unit, render_holder_unit(roster, ctx)},
-        {unit_dir / agent_unit_template, render_agent_unit_template(roster, ctx)},
+    // Units 0644; env files 0600 even when they existed (they may hold the agent's gateway token).
+    struct File {
+        fs::path path;
+        std::string content;
+        support::WriteOptions mode;
+    };
+    const support::WriteOptions unit_mode{.mode = 0644}, env_mode{.mode = 0600, .force_mode = true};
+    std::vector<File> files{
+        {unit_dir / holder_unit, render_holder_unit(roster, ctx), unit_mode},
+        {unit_dir / agent_unit_template, render_agent_unit_template(roster, ctx), unit_mode},
     };
     for (const auto& agent : roster.agents) {
         fs::path p = agent_env_path(ctx.home, agent.name);
         std::string existing = support::read_file(p).value_or("");
-        files.emplace_back(p, render_agent_env_file(existing, p.string(), agent_env_values(roster, agent, user_home)));
+        auto owned = agent_env_values(roster, agent, user_home);
+        if (extra) owned.merge(extra(agent, support::EnvFile::parse(existing, p.string())));
+        files.push_back({p, render_agent_env_file(existing, p.string(), owned), env_mode});
     }
     InstallResult result;
-    for (const auto& [path, content] : files) {
-        support::write_file_atomic(path, content, {.mode = 0644});
-        result.written.push_back(path);
+    for (const auto& f : files) {
+        support::write_file_atomic(f.path, f.content, f.mode);
+        result.written.push_back(f.path);
     }
     return result;
 }

@@ -1,16 +1,20 @@
 // systemd_units.hpp - the fleet's systemd user units and per-agent env files.
 //
 // mosaic-tmux-holder.service owns the fleet's tmux server (a placeholder session keeps it
-// alive); the template mosaic-agent@.service runs `mosaic fleet launch %i` with the agent's
+// alive; stopping it kills that server, or on the user's default socket only the holder
+// session); the template mosaic-agent@.service runs `mosaic fleet launch -- %i` with the agent's
 // <home>/fleet/agents/<name>.env as EnvironmentFile=. Both name this `mosaic` binary and the
 // resolved mosaic home by absolute path. Rendering is pure; install_systemd() writes.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <mosaic/support/file.hpp>
 
 #include "roster.hpp"
 
@@ -47,9 +51,15 @@ struct InstallResult {
     std::vector<std::filesystem::path> written;
 };
 
+// Extra env-file lines for one agent, given its env file as it is (the gateway's model
+// access, model_access.hpp); empty when there are none.
+using ExtraAgentEnv = std::function<std::map<std::string, std::string>(const Agent&, const support::EnvFile& existing)>;
+
 // Reads every existing env file first (a file that does not parse stops everything before
-// anything is written), then writes the two units and one env file per agent atomically.
+// anything is written), then writes the two units and one env file per agent atomically
+// (0600: they may hold the agent's gateway token), with `extra`'s lines when given.
+// A directory of env files others can write is refused (mosaic::Error(exit_refused)).
 InstallResult install_systemd(const Roster& roster, const UnitContext& ctx, const std::filesystem::path& unit_dir,
-                              const std::string& user_home);
+                              const std::string& user_home, const ExtraAgentEnv& extra = {});
 
 }  // namespace mosaic::fleet

@@ -1,5 +1,6 @@
 #include "yolo.hpp"
 
+#include <cstdlib>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -63,7 +64,9 @@ std::vector<std::string> yolo_argv(const std::string& runtime, const std::option
     throw Error(exit_usage, "unknown runtime '" + runtime + "'; known runtimes: " + known);
 }
 
-void PosixExec::exec(const std::string& program, const std::vector<std::string>& argv) {
+void PosixExec::exec(const std::string& program, const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env) {
+    for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);  // this process is replaced next
     std::vector<char*> raw;
     for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
     raw.push_back(nullptr);
@@ -73,12 +76,12 @@ void PosixExec::exec(const std::string& program, const std::vector<std::string>&
 }
 
 void run_yolo(const std::string& runtime, const std::optional<std::string>& model, const std::vector<std::string>& args,
-              const std::string& path_env, Exec& exec) {
+              const std::string& path_env, Exec& exec, const std::map<std::string, std::string>& env) {
     auto argv = yolo_argv(runtime, model, args);
     auto program = support::find_program(argv[0], path_env);
     if (!program)
         throw Error(exit_yolo_unavailable, "runtime '" + runtime + "' needs '" + argv[0] + "', which is not on PATH");
-    exec.exec(*program, argv);
+    exec.exec(*program, argv, env);
 }
 
 }  // namespace mosaic::fleet

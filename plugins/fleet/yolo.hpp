@@ -2,6 +2,7 @@
 // runtime TUI whose permission prompts are off.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,17 +30,20 @@ std::vector<std::string> yolo_argv(const std::string& runtime, const std::option
 class Exec {
 public:
     virtual ~Exec() = default;
-    virtual void exec(const std::string& program, const std::vector<std::string>& argv) = 0;
+    // `env`: variables set (over this process's own) for the program.
+    virtual void exec(const std::string& program, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env) = 0;
 };
 
 class PosixExec : public Exec {
 public:
-    void exec(const std::string& program, const std::vector<std::string>& argv) override;  // throws on failure
+    void exec(const std::string& program, const std::vector<std::string>& argv,
+              const std::map<std::string, std::string>& env) override;  // throws on failure
 };
 
 // Resolves the runtime on `path_env` (exit_yolo_unavailable naming it when absent) and
-// execs it.
+// execs it with `env` added (the agent's model access through the gateway, model_access.hpp).
 void run_yolo(const std::string& runtime, const std::optional<std::string>& model, const std::vector<std::string>& args,
-              const std::string& path_env, Exec& exec);
+              const std::string& path_env, Exec& exec, const std::map<std::string, std::string>& env = {});
 
 }  // namespace mosaic::fleet

@@ -19,15 +19,6 @@ using ::testing::HasSubstr;
 
 namespace {
 
-// Skips while build/bin/mosaic is still the placeholder host that prints nothing.
-bool host_is_stub(const MosaicTestEnv& env) {
-    auto r = env.mosaic({"--help"});
-    return r.out.empty() && r.err.empty();
-}
-
-#define SKIP_IF_STUB_HOST(env) \
-    if (host_is_stub(env)) GTEST_SKIP() << "the mosaic host is still the placeholder; rerun once host/ is built"
-
 struct FleetE2E : ::testing::Test {
     MosaicTestEnv env;
     fleet_test::PrivateTmux tmux;
@@ -97,7 +88,6 @@ bool exited(const std::filesystem::path& file) {
 }  // namespace
 
 TEST_F(FleetE2E, FiveConcurrentRestartsRunFiveNonInterleavedSequences) {
-    SKIP_IF_STUB_HOST(env);
     if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
     std::vector<mosaic::support::ProcessResult> results(5);
     std::vector<std::thread> threads;
@@ -135,7 +125,6 @@ TEST_F(FleetE2E, FiveConcurrentRestartsRunFiveNonInterleavedSequences) {
 }
 
 TEST_F(FleetE2E, StatusJsonJoinsUnitsAndRealTmuxSessions) {
-    SKIP_IF_STUB_HOST(env);
     if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
     ASSERT_TRUE(tmux.run({"new-session", "-d", "-s", "a", "sleep 600"}).ok());
     auto r = env.mosaic({"fleet", "status", "--json"});
@@ -148,7 +137,6 @@ TEST_F(FleetE2E, StatusJsonJoinsUnitsAndRealTmuxSessions) {
 }
 
 TEST_F(FleetE2E, LaunchCreatesTheSessionOnceAndExits64WithoutAName) {
-    SKIP_IF_STUB_HOST(env);
     if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
     env.env["MOSAIC_AGENT_COMMAND"] = "sleep 600";
     auto r = env.mosaic({"fleet", "launch", "a"});
@@ -162,17 +150,15 @@ TEST_F(FleetE2E, LaunchCreatesTheSessionOnceAndExits64WithoutAName) {
 }
 
 TEST_F(FleetE2E, InstallSystemdNamesThisBinaryAndTheResolvedHome) {
-    SKIP_IF_STUB_HOST(env);
     auto r = env.mosaic({"fleet", "install-systemd"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string unit = read_text(env.home / ".config/systemd/user/mosaic-agent@.service");
     EXPECT_THAT(unit, HasSubstr("ExecStart=" + std::filesystem::canonical(mosaic::test_paths::mosaic_exe).string() +
-                                " --mosaic-home " + env.mosaic_home.string() + " fleet launch %i"));
+                                " --mosaic-home " + env.mosaic_home.string() + " fleet launch -- %i"));
     EXPECT_THAT(read_text(env.mosaic_home / "fleet/agents/a.env"), HasSubstr("MOSAIC_AGENT_NAME=a\n"));
 }
 
 TEST_F(FleetE2E, YoloExecsTheRuntimeWithItsFlags) {
-    SKIP_IF_STUB_HOST(env);
     env.write_script("claude", "#!/bin/sh\necho \"claude $*\"\n");
     auto r = env.mosaic({"yolo", "claude", "--model", "opus", "--", "--resume", "x"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -183,7 +169,6 @@ TEST_F(FleetE2E, YoloExecsTheRuntimeWithItsFlags) {
 }
 
 TEST_F(FleetE2E, PsShowsLaunchedAgentsWorkingAndAKilledOneDeadOnceItsHeartbeatStops) {
-    SKIP_IF_STUB_HOST(env);
     if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
     env.env["MOSAIC_AGENT_COMMAND"] = "sleep 600";
     env.env["MOSAIC_HEARTBEAT_INTERVAL"] = "1";
@@ -240,7 +225,6 @@ TEST_F(FleetE2E, PsShowsLaunchedAgentsWorkingAndAKilledOneDeadOnceItsHeartbeatSt
 }
 
 TEST_F(FleetE2E, HeartbeatRunDirVariableIsReadAlikeBySidecarAndPs) {
-    SKIP_IF_STUB_HOST(env);
     if (!fleet_test::have_program("tmux")) GTEST_SKIP() << "tmux is not installed";
     // A mosaic home other than the default, given by flag, and a run dir of its own.
     const auto home = env.root / "custom home";
@@ -269,7 +253,6 @@ TEST_F(FleetE2E, HeartbeatRunDirVariableIsReadAlikeBySidecarAndPs) {
 }
 
 TEST_F(FleetE2E, YoloPassesFlagsToFakeClaudeAndCodex) {
-    SKIP_IF_STUB_HOST(env);
     env.write_script("claude", "#!/bin/sh\nprintf '%s|' claude \"$@\"; echo\n");
     env.write_script("codex", "#!/bin/sh\nprintf '%s|' codex \"$@\"; echo\n");
     auto r = env.mosaic({"yolo", "codex", "--model", "gpt-5", "--", "exec", "two words"});
@@ -281,4 +264,17 @@ TEST_F(FleetE2E, YoloPassesFlagsToFakeClaudeAndCodex) {
     r = env.mosaic({"yolo", "gemini"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_THAT(r.err, HasSubstr("known runtimes: claude, codex, opencode, pi"));
+}
+
+TEST_F(FleetE2E, LaunchOfARuntimeNotOnPathExits69AndLeavesNoSession) {
+    auto tmux_program = mosaic::support::find_program("tmux");
+    if (!tmux_program) GTEST_SKIP() << "tmux is not installed";
+    std::filesystem::create_symlink(*tmux_program, env.bin / "tmux");
+    env.env["PATH"] = env.bin.string();  // tmux and the fake systemctl, and surely no codex
+    auto r = env.mosaic({"fleet", "launch", "b"});
+    EXPECT_EQ(r.exit_code, 69);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "mosaic: error: runtime 'codex' of agent 'b' needs 'codex', which is not on PATH; install it, "
+                     "or set MOSAIC_AGENT_COMMAND\n");
+    EXPECT_FALSE(tmux.run({"has-session", "-t", "=b"}).ok());
 }

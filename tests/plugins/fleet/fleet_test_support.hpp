@@ -20,6 +20,7 @@
 
 #include <mosaic/support/process.hpp>
 
+#include "private_tmux.hpp"
 #include "restart_lock.hpp"
 
 extern char** environ;
@@ -108,34 +109,8 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::second
     return pred();
 }
 
-// A tmux server on a private socket (-L with a unique name), killed at the end.
-class PrivateTmux {
-public:
-    PrivateTmux() {
-        static std::atomic<int> counter{0};
-        name_ = "mosaic-fleet-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    }
-    ~PrivateTmux() {
-        run({"kill-server"});
-        // tmux leaves the socket file behind; it is ours, remove it.
-        const char* dir = std::getenv("TMUX_TMPDIR");
-        std::error_code ec;
-        std::filesystem::remove(std::filesystem::path(dir && *dir ? dir : "/tmp") /
-                                    ("tmux-" + std::to_string(::getuid())) / name_,
-                                ec);
-    }
-    const std::string& name() const { return name_; }
-    mosaic::support::ProcessResult run(const std::vector<std::string>& args) const {
-        mosaic::support::Command cmd;
-        cmd.argv = {"tmux", "-L", name_};
-        cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
-        return mosaic::support::PosixSpawnRunner().run(cmd);
-    }
+using mosaic::testing::PrivateTmux;
 
-private:
-    std::string name_;
-};
-
-inline bool have_program(const std::string& name) { return mosaic::support::find_program(name).has_value(); }
+using mosaic::testing::have_program;
 
 }  // namespace fleet_test

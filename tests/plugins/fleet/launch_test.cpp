@@ -25,7 +25,11 @@ const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\ndefaults: { wor
                       "  - { name: planner, runtime: claude, class: orchestrator, model_hint: opus }\n"
                       "  - { name: coder-1, runtime: codex, working_directory: /w }\n";
 
-LaunchEnv env() { return {"/opt/bin/mosaic", "/home/u", "/opt/bin:/usr/bin", std::nullopt}; }
+// Every runtime is on this PATH (find_program answers so), unless a test says otherwise.
+LaunchEnv env() {
+    return {"/opt/bin/mosaic", "/home/u", "/opt/bin:/usr/bin", std::nullopt,
+            [](const std::string& program) { return std::optional<std::string>("/opt/bin/" + program); }};
+}
 
 class RecordingSpawner : public DetachedSpawner {
 public:
@@ -84,6 +88,35 @@ TEST(Launch, WithoutTmuxExits69) {
     Roster r = parse_roster(kRoster, "r");
     EXPECT_EQ(mosaic::testing::error_code_of([&] { launch_agent(r, std::string("planner"), env(), false, runner); }), 69);
     EXPECT_TRUE(runner.commands_ran.empty());
+}
+
+TEST(Launch, ARuntimeThatCannotStartExits69BeforeAnySessionExists) {
+    mosaic::support::FakeRunner runner;
+    Roster r = parse_roster(kRoster, "r");
+    LaunchEnv nowhere = env();
+    nowhere.find_program = [](const std::string&) { return std::optional<std::string>(); };
+    try {
+        launch_agent(r, std::string("coder-1"), nowhere, true, runner);
+        FAIL() << "launched a runtime that is not on PATH";
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), 69);
+        EXPECT_EQ(std::string(e.what()), "runtime 'codex' of agent 'coder-1' needs 'codex', which is not on PATH; "
+                                         "install it, or set MOSAIC_AGENT_COMMAND");
+    }
+    EXPECT_TRUE(runner.commands_ran.empty());
+
+    Roster custom = parse_roster("version: 1\nruntimes: { aider: {} }\nagents:\n  - { name: x, runtime: aider }\n", "r");
+    try {
+        launch_agent(custom, std::string("x"), env(), true, runner);
+        FAIL() << "launched a runtime yolo does not know";
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), 69);
+        EXPECT_THAT(std::string(e.what()), HasSubstr("set MOSAIC_AGENT_COMMAND in its env file"));
+    }
+    // With MOSAIC_AGENT_COMMAND the pane runs that instead: nothing to check.
+    nowhere.agent_command = "sleep 60";
+    runner.on({"tmux"}, {0, "", "", false});
+    EXPECT_FALSE(launch_agent(r, std::string("coder-1"), nowhere, true, runner).created);  // the session exists
 }
 
 TEST(Launch, ExistingSessionIsSuccessAndCreatesNothing) {

@@ -8,8 +8,10 @@
 #include <csignal>
 #include <thread>
 
+#include <mosaic/support/clock.hpp>
 #include <mosaic/testing/fake_host.hpp>
 
+#include "deps.hpp"
 #include "fleet_test_support.hpp"
 
 using fleet_test::lines_of;
@@ -50,8 +52,9 @@ TEST_F(PluginFixture, DeclaresFleetYoloAndTheStatusService) {
     ASSERT_EQ(d.command_count, 2u);
     EXPECT_STREQ(d.commands[0]->name, "fleet");
     EXPECT_STREQ(d.commands[1]->name, "yolo");
-    ASSERT_EQ(d.service_count, 1u);
+    ASSERT_EQ(d.service_count, 2u);
     EXPECT_STREQ(d.services[0]->name, "fleet.status");
+    EXPECT_STREQ(d.services[1]->name, "fleet.doctor");
 }
 
 TEST_F(PluginFixture, StartPrintsEachUnit) {
@@ -92,7 +95,7 @@ TEST_F(PluginFixture, StatusTableShowsEveryAgent) {
     EXPECT_EQ(r.code, 0) << r.error;
     EXPECT_THAT(r.out, HasSubstr("session '_holder' up"));
     EXPECT_THAT(r.out, HasSubstr("NAME"));
-    EXPECT_THAT(r.out, HasSubstr("a    claude"));
+    EXPECT_THAT(r.out, HasSubstr("\nNAME  RUNTIME  CLASS   STATE          SESSION\na     claude   worker  active/exited  no\n"));
 }
 
 TEST_F(PluginFixture, MissingRosterIsRefusedWithExit3) {
@@ -131,8 +134,12 @@ TEST_F(PluginFixture, RestartOfAnUnknownAgentIsAUsageError) {
 
 TEST_F(PluginFixture, BadFlagIsAUsageError) {
     EXPECT_EQ(host.run("fleet", {"restart", "--max-wait", "soon"}).code, 2);
-    EXPECT_EQ(host.run("fleet", {"frobnicate"}).code, 2);
-    EXPECT_EQ(host.run("fleet", {}).code, 2);
+    auto unknown = host.run("fleet", {"frobnicate"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_EQ(unknown.error, "unknown command 'frobnicate' for 'mosaic fleet'; run 'mosaic fleet --help' for its commands");
+    auto none = host.run("fleet", {});  // no subcommand: the group's help, as kubectl and gh do
+    EXPECT_EQ(none.code, 0);
+    EXPECT_THAT(none.out, HasSubstr("usage: mosaic fleet <command> [options]"));
 }
 
 TEST_F(PluginFixture, InstallSystemdWritesUnitsUnderXdgConfigHome) {
@@ -142,7 +149,7 @@ TEST_F(PluginFixture, InstallSystemdWritesUnitsUnderXdgConfigHome) {
     EXPECT_EQ(r.code, 0) << r.error;
     std::string agent_unit = read_text(host.root / "cfg/systemd/user/mosaic-agent@.service");
     EXPECT_THAT(agent_unit, HasSubstr("ExecStart=" + host.executable.string() + " --mosaic-home " + host.home.string() +
-                                      " fleet launch %i"));
+                                      " fleet launch -- %i"));
     EXPECT_TRUE(std::filesystem::exists(host.root / "cfg/systemd/user/mosaic-tmux-holder.service"));
     EXPECT_TRUE(std::filesystem::exists(host.home / "fleet/agents/a.env"));
     EXPECT_THAT(r.out, HasSubstr("systemctl --user daemon-reload"));
@@ -310,7 +317,7 @@ TEST_F(PluginFixture, HeartbeatBeatsForALiveProcessAndEndsWhenItDies) {
 TEST_F(PluginFixture, HelpTellsThatAddAndRemoveDropRosterComments) {
     auto r = host.run("fleet", {"--help"});
     EXPECT_EQ(r.code, 0);
-    EXPECT_THAT(r.out, HasSubstr("does not\nkeep comments"));
+    EXPECT_THAT(r.out, HasSubstr("'add' and 'remove' rewrite roster.yaml through yaml-cpp, which does not keep\ncomments"));
     r = host.run("fleet", {"add", "--help"});
     EXPECT_THAT(r.out, HasSubstr("roster comments are not kept"));
 }
@@ -341,4 +348,95 @@ TEST_F(PluginFixture, YoloErrorsBeforeExec) {
     EXPECT_EQ(r.code, 69);
     EXPECT_THAT(r.error, HasSubstr("'claude'"));
     EXPECT_EQ(host.run("yolo", {}).code, 2);
+}
+
+// With the plugin's effects replaced through UseSeams: a recording FakeRunner answers for
+// systemctl and tmux, so each test states exactly what they said and checks what was run.
+namespace {
+
+struct SeamFixture : ::testing::Test {
+    mosaic::testing::FakeHost host;
+    mosaic::support::FakeRunner runner;
+    mosaic::support::FakeClock clock;
+    mosaic::support::FakeSleeper sleeper{&clock};
+    fleet_test::FakeInspector inspector;
+    mosaic::fleet::PosixDetachedSpawner spawner;
+    mosaic::fleet::PosixExec exec;
+    mosaic::fleet::UseSeams seams{{runner, clock, sleeper, inspector, spawner, exec}};
+
+    void roster(const std::string& text) { write_text(host.home / "fleet/roster.yaml", text); }
+    std::size_t count(const std::string& text, const std::string& what) {
+        std::size_t n = 0;
+        for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+        return n;
+    }
+};
+
+const mosaic::support::ProcessResult no_bus{1, "", "Failed to connect to bus: No medium found\n", false};
+
+}  // namespace
+
+TEST_F(SeamFixture, WithoutAUserSystemdStatusSaysSoOnceWithWhatToDo) {
+    roster(kRoster);
+    runner.on({"systemctl"}, no_bus);
+    runner.on({"tmux"}, {1, "", "no server running on /tmp/tmux-0/fleet\n", false});
+    auto r = host.run("fleet", {"status"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(count(r.out + r.err + r.error, "Failed to connect to bus"), 1u) << r.out << r.err << r.error;
+    EXPECT_THAT(r.error, HasSubstr("cannot read the unit states: Failed to connect to bus: No medium found; "));
+    EXPECT_THAT(r.error, HasSubstr("loginctl enable-linger"));
+}
+
+TEST_F(SeamFixture, WithoutAUserSystemdStartStopsAtTheFirstUnitWithOneMessage) {
+    roster("version: 1\nagents:\n  - { name: a, runtime: claude }\n  - { name: b, runtime: codex }\n");
+    runner.on({"systemctl"}, no_bus);
+    auto r = host.run("fleet", {"start"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_THAT(runner.argv_lines(), ElementsAre("systemctl --user start mosaic-tmux-holder.service"));
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.error, "cannot reach the user's systemd ('systemctl --user' says: Failed to connect to bus: No medium "
+                       "found); the fleet's units run under the user's own systemd, which this shell cannot reach; "
+                       "run mosaic in a login session of that user (ssh or a desktop login, not 'su' or 'docker "
+                       "exec'), or enable lingering with 'loginctl enable-linger $USER' and log in again");
+}
+
+TEST_F(SeamFixture, AUnitThatFailsForItselfIsStillReportedPerUnit) {
+    roster("version: 1\nagents:\n  - { name: a, runtime: claude }\n  - { name: b, runtime: codex }\n");
+    runner.on({"systemctl", "--user", "start", "mosaic-agent@a.service"}, {1, "", "Job failed\n", false});
+    auto r = host.run("fleet", {"start"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(runner.commands_ran.size(), 3u);
+    EXPECT_EQ(r.out, "started mosaic-tmux-holder.service\nstarted mosaic-agent@b.service\n");
+    EXPECT_EQ(r.error, "1 of 3 units failed: 'mosaic-agent@a.service'");
+}
+
+TEST_F(SeamFixture, LaunchOfARuntimeNotOnPathFailsWithoutCreatingASession) {
+    roster("version: 1\nagents:\n  - { name: r2, runtime: codex, working_directory: " + host.root.string() + " }\n");
+    std::filesystem::create_directories(host.root / "bin");
+    write_text(host.root / "bin/tmux", "#!/bin/sh\n");
+    ::chmod((host.root / "bin/tmux").c_str(), 0755);
+    host.env["PATH"] = (host.root / "bin").string();  // tmux, but no codex
+    runner.on({"tmux"}, {1, "", "", false});          // no such session yet
+    auto r = host.run("fleet", {"launch", "r2"});
+    EXPECT_EQ(r.code, 69);
+    EXPECT_EQ(r.error, "runtime 'codex' of agent 'r2' needs 'codex', which is not on PATH; install it, or set "
+                       "MOSAIC_AGENT_COMMAND");
+    EXPECT_EQ(r.out, "");
+    for (const auto& line : runner.argv_lines()) EXPECT_THAT(line, ::testing::Not(HasSubstr("new-session")));
+}
+
+TEST_F(SeamFixture, DoctorNamesWhatIsMissingAndWhatToDo) {
+    runner.on({"systemctl"}, no_bus);
+    host.env["PATH"] = (host.root / "empty").string();
+    auto r = host.call("fleet.doctor");
+    ASSERT_EQ(r.code, 0) << r.error;
+    std::map<std::string, nlohmann::json> by_name;
+    for (const auto& c : r.json["checks"]) by_name[c["name"]] = c;
+    EXPECT_EQ(by_name["roster"]["ok"], false);
+    EXPECT_EQ(by_name["roster"]["fix"], "run 'mosaic fleet init --write'");
+    EXPECT_EQ(by_name["tmux"]["fix"], "install tmux (apt install tmux)");
+    EXPECT_THAT(by_name["systemd"]["fix"].get<std::string>(), HasSubstr("loginctl enable-linger"));
+    EXPECT_EQ(by_name["units"]["fix"], "run 'mosaic fleet install-systemd'");
+    EXPECT_THAT(runner.argv_lines(), ElementsAre("systemctl --user show-environment"));
 }

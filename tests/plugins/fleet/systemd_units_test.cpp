@@ -49,7 +49,7 @@ TEST(SystemdUnits, DefaultSocketUnitsHaveNoDashL) {
 
 TEST(SystemdUnits, AgentTemplateLaunchesThisMosaicWithTheResolvedHome) {
     std::string unit = render_agent_unit_template(parse_roster(kRoster, "r"), context());
-    EXPECT_THAT(unit, HasSubstr("ExecStart=/opt/mosaic/bin/mosaic --mosaic-home /home/u/.config/mosaic fleet launch %i\n"));
+    EXPECT_THAT(unit, HasSubstr("ExecStart=/opt/mosaic/bin/mosaic --mosaic-home /home/u/.config/mosaic fleet launch -- %i\n"));
     EXPECT_THAT(unit, HasSubstr("EnvironmentFile=/home/u/.config/mosaic/fleet/agents/%i.env\n"));
     EXPECT_THAT(unit, HasSubstr("Requires=mosaic-tmux-holder.service\nAfter=mosaic-tmux-holder.service\n"));
     EXPECT_THAT(unit, HasSubstr("ExecStop=-/usr/bin/tmux -L mosaic-fleet kill-session -t =${MOSAIC_AGENT_SESSION}\n"));
@@ -61,7 +61,7 @@ TEST(SystemdUnits, PathsWithSpacesAndSpecifiersAreEscaped) {
     c.mosaic_exe = "/opt/my tools/mosaic";
     c.home = "/home/u/100%/m";
     std::string unit = render_agent_unit_template(parse_roster(kRoster, "r"), c);
-    EXPECT_THAT(unit, HasSubstr("ExecStart=\"/opt/my tools/mosaic\" --mosaic-home /home/u/100%%/m fleet launch %i\n"));
+    EXPECT_THAT(unit, HasSubstr("ExecStart=\"/opt/my tools/mosaic\" --mosaic-home /home/u/100%%/m fleet launch -- %i\n"));
     EXPECT_THAT(unit, HasSubstr("EnvironmentFile=/home/u/100%%/m/fleet/agents/%i.env\n"));
     EXPECT_EQ(systemd_exec_word("a$b"), "a$$b");
     EXPECT_EQ(systemd_environment("K", "a \"q\""), "\"K=a \\\"q\\\"\"");

@@ -17,9 +17,11 @@ namespace {
 struct RecordingExec : Exec {
     std::string program;
     Argv argv;
-    void exec(const std::string& p, const Argv& a) override {
+    std::map<std::string, std::string> env;
+    void exec(const std::string& p, const Argv& a, const std::map<std::string, std::string>& e) override {
         program = p;
         argv = a;
+        env = e;
     }
 };
 }  // namespace
@@ -65,7 +67,9 @@ TEST(Yolo, ExecsTheRuntimeFoundOnPath) {
     fleet_test::write_text(tmp.path() / "claude", "#!/bin/sh\n");
     ::chmod((tmp.path() / "claude").c_str(), 0755);
     RecordingExec exec;
-    run_yolo("claude", std::string("sonnet"), {"-p"}, "/nonexistent:" + tmp.path().string(), exec);
+    run_yolo("claude", std::string("sonnet"), {"-p"}, "/nonexistent:" + tmp.path().string(), exec,
+             {{"ANTHROPIC_BASE_URL", "http://127.0.0.1:9/anthropic"}});
     EXPECT_EQ(exec.program, (tmp.path() / "claude").string());
     EXPECT_EQ(exec.argv, (Argv{"claude", "--dangerously-skip-permissions", "--model", "sonnet", "-p"}));
+    EXPECT_EQ(exec.env, (std::map<std::string, std::string>{{"ANTHROPIC_BASE_URL", "http://127.0.0.1:9/anthropic"}}));
 }
