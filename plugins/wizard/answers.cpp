@@ -103,13 +103,17 @@ void require_headless_values(const Answers& a, const Existing& ex, const std::se
 int effective_port(const Answers& a, const Existing& ex) {
     if (a.gateway.port) return *a.gateway.port;
     if (ex.gateway.installed && ex.gateway.port) return *ex.gateway.port;
-    return default_port;
+    return ex.gateway_defaults.port;
 }
 
 std::string effective_tier(const Answers& a, const Existing& ex) {
     if (a.gateway.tier) return *a.gateway.tier;
     if (ex.gateway.installed && !ex.gateway.tier.empty()) return ex.gateway.tier;
-    return default_tier;
+    return ex.gateway_defaults.tier;
+}
+
+std::string effective_cors_origin(const Answers& a, const Existing& ex) {
+    return a.gateway.cors_origin.value_or(ex.gateway_defaults.cors_origin);
 }
 
 bool needs_admin(const Existing& ex) { return ex.gateway.admin_exists != true; }
@@ -138,15 +142,14 @@ nlohmann::json configure_input(const Answers& a, const Existing& ex) {
     if (a.gateway.database_url) in["database_url"] = *a.gateway.database_url;
     if (a.gateway.valkey_url) in["valkey_url"] = *a.gateway.valkey_url;
     if (a.gateway.cors_origin) in["cors_origin"] = *a.gateway.cors_origin;
-    if (!ex.gateway.installed) {
-        // A first install says what the wizard promised, whatever the gateway's own defaults.
-        in["port"] = effective_port(a, ex);
-        in["tier"] = effective_tier(a, ex);
-        if (!a.gateway.cors_origin) in["cors_origin"] = default_cors_origin;
-    }
-    if (a.provider == Provider::anthropic)
-        if (auto key = provider_key(a, ex)) in["anthropic_api_key"] = *key;
+    if (!ex.gateway.installed && a.provider)
+        if (auto key = provider_key(a, ex)) in[gateway_key_field(*a.provider)] = *key;
     return in;
+}
+
+std::optional<nlohmann::json> set_input(const Answers& a, const Existing& ex) {
+    if (!ex.gateway.installed || !a.provider || !a.new_key) return std::nullopt;
+    return nlohmann::json{{gateway_key_field(*a.provider), *a.new_key}};
 }
 
 nlohmann::json bootstrap_input(const Answers& a) {

@@ -1,5 +1,5 @@
 // Everything the wizard will apply, and how it is assembled: defaults, then what an earlier
-// run left, then the environment (SPEC section 4); the interactive sections refine it.
+// run left, then the environment (docs/behaviour.md, "wizard"); the interactive sections refine it.
 // Pure: the environment arrives as a lookup function, errors are mosaic::Error naming the
 // variable (exit 2), and no message contains a secret.
 #pragma once
@@ -18,9 +18,6 @@
 
 namespace mosaic::wizard {
 
-inline constexpr int default_port = 14242;
-inline constexpr const char* default_tier = "local";
-inline constexpr const char* default_cors_origin = "http://localhost:3000";
 inline constexpr const char* default_admin_name = "Admin";
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
@@ -60,9 +57,10 @@ Answers initial_answers(const Existing& existing, const EnvLookup& env);
 // URLs for a team tier. Throws mosaic::Error(exit_usage) naming the variable.
 void require_headless_values(const Answers& answers, const Existing& existing, const std::set<Stage>& stages);
 
-// The effective gateway values (chosen, else what is installed, else the defaults).
+// The effective gateway values (chosen, else what is installed, else the gateway's defaults).
 int effective_port(const Answers& a, const Existing& ex);
 std::string effective_tier(const Answers& a, const Existing& ex);
+std::string effective_cors_origin(const Answers& a, const Existing& ex);
 bool needs_admin(const Existing& ex);  // the gateway has no admin yet
 
 // The key that goes with the provider (a new one, else the stored one).
@@ -70,7 +68,13 @@ std::optional<std::string> provider_key(const Answers& a, const Existing& ex);
 
 // Service inputs (docs/services.md).
 nlohmann::json config_values(const Answers& a);  // agent.*, provider.*
+// gateway.configure: only what was chosen, and the provider key (anthropic_api_key or
+// openai_api_key, by the key's provider) for a gateway not installed
+// yet. An installed gateway gets a new key through gateway.set instead (set_input), which
+// keeps its admin token; configure with a new value would reconfigure it and drop the token.
 nlohmann::json configure_input(const Answers& a, const Existing& ex);
+// gateway.set for a key given now to an installed gateway; std::nullopt when there is none.
+std::optional<nlohmann::json> set_input(const Answers& a, const Existing& ex);
 nlohmann::json bootstrap_input(const Answers& a);
 
 }  // namespace mosaic::wizard

@@ -55,6 +55,14 @@ void apply_gateway(const Context& ctx, const Answers& a, const Existing& ex, App
     } catch (const Error& e) {
         gateway_failed("configure", e);
     }
+    if (auto in = set_input(a, ex)) {
+        step(ctx, "Giving the gateway the new provider key");
+        try {
+            r.gateway_restarted_for_key = ctx.call("gateway.set", *in).value("restarted", false);
+        } catch (const Error& e) {
+            gateway_failed("set", e);
+        }
+    }
     step(ctx, "Starting the gateway");
     try {
         ctx.call("gateway.start");

@@ -1,6 +1,7 @@
-// Apply, in the order of SPEC section 4: configuration (mosaic.config.json through config.set,
-// the key to credentials.json), hooks (install, or remove when declined), then the gateway
-// (configure, start, bootstrap the admin, confirm health). Only services are used; a stage
+// Apply, in the order of docs/behaviour.md ("wizard"): configuration (mosaic.config.json
+// through config.set, the key to credentials.json), hooks (install, or remove when declined),
+// then the gateway (configure; a new provider key for an installed gateway through
+// gateway.set, which keeps its admin token; start, bootstrap the admin, confirm health). Only services are used; a stage
 // whose plugin is not installed is skipped with one warning naming the package.
 #pragma once
 
@@ -33,6 +34,7 @@ struct ApplyReport {
     bool gateway_ran = false;
     GatewayStatus gateway;                      // gateway.status after bootstrap
     bool gateway_reconfigured = false;
+    bool gateway_restarted_for_key = false;     // gateway.set restarted it with the new key
     bool admin_created = false;
     std::optional<std::string> admin_token;     // shown once, only when just created
 };

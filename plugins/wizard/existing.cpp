@@ -28,6 +28,16 @@ GatewayStatus parse_gateway_status(const nlohmann::json& reply) {
     return st;
 }
 
+GatewayDefaults parse_gateway_defaults(const nlohmann::json& reply) {
+    auto bad = [](const char* field) {
+        return Error(exit_failed, std::string("the gateway's defaults (gateway.defaults) lack '") + field + "'");
+    };
+    if (!reply.is_object() || !reply.contains("port") || !reply["port"].is_number_integer()) throw bad("port");
+    if (!reply.contains("tier") || !reply["tier"].is_string()) throw bad("tier");
+    if (!reply.contains("cors_origin") || !reply["cors_origin"].is_string()) throw bad("cors_origin");
+    return {reply["port"].get<int>(), reply["tier"], reply["cors_origin"]};
+}
+
 bool Existing::found_anything() const {
     return agent_name.has_value() || key.has_value() || provider_skipped || !sections_done.empty() ||
            gateway.installed;
@@ -51,6 +61,7 @@ Existing detect_existing(const Context& ctx) {
     } catch (const Error& e) {
         if (e.code() != exit_refused) throw;
     }
+    if (ex.gateway_plugin) ex.gateway_defaults = parse_gateway_defaults(ctx.call("gateway.defaults"));
 
     Settings settings = open_settings(ctx, ex);
     ex.agent_name = string_value(settings, "agent.name");

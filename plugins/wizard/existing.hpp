@@ -17,7 +17,7 @@
 
 namespace mosaic::wizard {
 
-// SPEC section 5.
+// docs/behaviour.md, "First-party plugin catalogue".
 inline constexpr const char* config_hooks_package = "mosaic-plugin-config-hooks";
 inline constexpr const char* gateway_package = "mosaic-plugin-gateway";
 
@@ -35,6 +35,15 @@ struct GatewayStatus {
 // The reply of gateway.status (docs/services.md); missing fields take the defaults above.
 GatewayStatus parse_gateway_status(const nlohmann::json& reply);
 
+// What a new gateway install takes when nothing is chosen: asked from the gateway itself
+// (gateway.defaults), so the wizard promises what the gateway does.
+struct GatewayDefaults {
+    int port = 0;
+    std::string tier, cors_origin;
+};
+// Throws mosaic::Error(exit_failed) naming the field a reply lacks.
+GatewayDefaults parse_gateway_defaults(const nlohmann::json& reply);
+
 struct Existing {
     bool config_plugin = false;   // config-hooks answers config.get
     bool gateway_plugin = false;  // gateway answers gateway.status
@@ -46,6 +55,7 @@ struct Existing {
     nlohmann::json credentials = nlohmann::json::object();
     std::optional<std::pair<Provider, std::string>> key;  // a stored provider key
     GatewayStatus gateway;
+    GatewayDefaults gateway_defaults;  // when gateway_plugin
 
     // Anything from an earlier install (configuration, a key or a gateway).
     bool found_anything() const;

@@ -1,34 +1,51 @@
-// `mosaic wizard`: CLI wiring only; the flow lives in wizard.cpp.
+// `mosaic wizard`: the command table (one row) and its wiring; the flow lives in wizard.cpp.
 #include <mosaic/cli.hpp>
-#include <mosaic/sdk.hpp>
 
 #include "section.hpp"
 #include "wizard.hpp"
 
-class WizardPlugin final : public mosaic::Plugin {
-public:
-    static constexpr mosaic::PluginInfo info{"wizard", "0.1.0", "Mosaic", "first-run setup of this machine"};
-    static constexpr std::array commands{mosaic::CommandInfo{
-        "wizard", "set up this machine: provider, agent identity, hooks and the gateway",
-        "wizard [--section quick-start|providers|identity|hooks|gateway] [-y]"}};
+namespace mosaic::wizard {
+namespace {
 
-    using Plugin::Plugin;
-
-    int run(const std::string& /*command*/, const std::vector<std::string>& args) override {
-        CLI::App app{"Set up this machine: provider key, agent identity, Claude Code hooks, gateway and its admin.\n"
-                     "Headless (--yes, MOSAIC_ASSUME_YES=1 or no terminal): defaults, then the environment\n"
-                     "(MOSAIC_AGENT_NAME, MOSAIC_AGENT_INTENT, MOSAIC_SKIP_CLAUDE_HOOKS=1, MOSAIC_ANTHROPIC_API_KEY,\n"
-                     "the gateway variables and MOSAIC_ADMIN_NAME/EMAIL/PASSWORD), then apply.",
-                     "mosaic wizard"};
-        std::string section;
-        mosaic::wizard::WizardOptions opts;
-        app.add_option("--section", section, "run only this section and apply what it covers")
-            ->check(CLI::IsMember(mosaic::wizard::section_ids()));
-        app.add_flag("-y,--yes", opts.yes, "never prompt: take defaults and the environment");
-        if (auto rc = mosaic::parse_cli(app, ctx(), args)) return *rc;
-        if (!section.empty()) opts.section = mosaic::wizard::parse_section(section);
-        return mosaic::wizard::run_wizard(ctx(), opts);
-    }
+struct Deps {
+    const Context& ctx;
 };
 
-MOSAIC_PLUGIN(WizardPlugin)
+struct WizardCommand {
+    std::string section;
+    bool yes = false;
+};
+
+void define_wizard(CLI::App& app, WizardCommand& o) {
+    app.add_option("--section", o.section, "run only this section and apply what it covers")
+        ->check(CLI::IsMember(section_ids()));
+    app.add_flag("-y,--yes", o.yes, "never prompt: take defaults and the environment");
+}
+
+int run_wizard_command(const WizardCommand& o, Deps& d) {
+    WizardOptions options;
+    options.yes = o.yes;
+    if (!o.section.empty()) options.section = parse_section(o.section);
+    return run_wizard(d.ctx, options);
+}
+
+}  // namespace
+
+class WizardPlugin final : public TablePlugin<WizardPlugin, Deps> {
+public:
+    static constexpr PluginInfo info{"wizard", "0.1.0", "Mosaic", "first-run setup of this machine"};
+    static constexpr std::array commands{cli::command<&define_wizard, &run_wizard_command>(
+        "wizard", "set up this machine: provider, agent identity, hooks and the gateway",
+        "Headless (--yes, MOSAIC_ASSUME_YES=1 or no terminal): defaults, then the environment\n"
+        "(MOSAIC_AGENT_NAME, MOSAIC_AGENT_INTENT, MOSAIC_SKIP_CLAUDE_HOOKS=1, MOSAIC_ANTHROPIC_API_KEY,\n"
+        "the gateway variables and MOSAIC_ADMIN_NAME/EMAIL/PASSWORD), then apply.",
+        "wizard [--section quick-start|providers|identity|hooks|gateway] [-y]")};
+    static constexpr std::array<cli::Service<Deps>, 0> services{};
+    static std::unique_ptr<Deps> make_deps(const Context& ctx) { return std::unique_ptr<Deps>(new Deps{ctx}); }
+
+    using TablePlugin::TablePlugin;
+};
+
+}  // namespace mosaic::wizard
+
+MOSAIC_PLUGIN(mosaic::wizard::WizardPlugin)

@@ -10,6 +10,8 @@ std::optional<Provider> detect_provider(std::string_view key) {
 
 std::string provider_id(Provider p) { return p == Provider::anthropic ? "anthropic" : "openai"; }
 
+std::string gateway_key_field(Provider p) { return provider_id(p) + "_api_key"; }
+
 std::string provider_title(Provider p) { return p == Provider::anthropic ? "Anthropic" : "OpenAI"; }
 
 std::optional<Provider> parse_provider(std::string_view id) {

@@ -20,6 +20,8 @@ std::optional<Provider> detect_provider(std::string_view key);
 std::string provider_id(Provider p);     // "anthropic", as stored in provider.name
 std::string provider_title(Provider p);  // "Anthropic"
 std::optional<Provider> parse_provider(std::string_view id);
+// The gateway.configure / gateway.set field that holds this provider's key: "anthropic_api_key".
+std::string gateway_key_field(Provider p);
 
 std::filesystem::path credentials_path(const std::filesystem::path& home);
 

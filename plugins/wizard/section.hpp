@@ -11,7 +11,7 @@ namespace mosaic::wizard {
 
 enum class Section { quick_start, providers, identity, hooks, gateway };
 
-// Apply stages, in the order they run (SPEC section 4).
+// Apply stages, in the order they run (docs/behaviour.md, "wizard").
 enum class Stage { provider, config, hooks, gateway };
 
 // In menu order.

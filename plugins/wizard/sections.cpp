@@ -1,8 +1,8 @@
 #include "sections.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <variant>
+
+#include <mosaic/support/text.hpp>
 
 #include "identity.hpp"
 #include "provider.hpp"
@@ -14,12 +14,7 @@ namespace {
 
 void heading(const Context& ctx, const std::string& title) { ctx.out("\n== " + title + " ==\n"); }
 
-std::string trim(std::string s) {
-    auto not_space = [](unsigned char c) { return !std::isspace(c); };
-    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-    return s;
-}
+using support::trim;
 
 // Asks until `check` accepts the answer; the problem is shown and the question asked again.
 std::string ask_checked(const Context& ctx, const std::string& question, const std::optional<std::string>& def,
@@ -89,8 +84,10 @@ void ask_admin(const Context& ctx, Answers& a) {
 
 void run_quick_start(const Context& ctx, Answers& a, const Existing& ex) {
     heading(ctx, "Quick Start");
-    ctx.out("Three questions; everything else takes its default (agent " + a.agent_name + ", port " +
-            std::to_string(effective_port(a, ex)) + ", tier " + effective_tier(a, ex) + ", hooks " +
+    std::string gateway = ex.gateway_plugin
+                              ? ", port " + std::to_string(effective_port(a, ex)) + ", tier " + effective_tier(a, ex)
+                              : std::string();
+    ctx.out("Three questions; everything else takes its default (agent " + a.agent_name + gateway + ", hooks " +
             (a.hooks ? "on" : "off") + ").\n");
     if (a.provider_skipped)
         ctx.out("Provider key: skipped earlier (add one with 'mosaic wizard --section providers').\n");
@@ -190,7 +187,7 @@ void run_gateway(const Context& ctx, Answers& a, const Existing& ex) {
                                            "the Valkey URL", &check_valkey_url);
     }
 
-    std::string shown_origin = a.gateway.cors_origin.value_or(default_cors_origin);
+    std::string shown_origin = effective_cors_origin(a, ex);
     std::string origin = ask_checked(ctx, "CORS origin (the web UI's address)", shown_origin, "MOSAIC_CORS_ORIGIN",
                                      "the origin", &check_origin);
     // An installed gateway keeps its origin unless the user typed another one.

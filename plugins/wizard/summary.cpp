@@ -82,10 +82,17 @@ std::string render_summary(const Answers& a, const Existing& ex, const ApplyRepo
         } else if (r.gateway_ran) {
             std::string tier = r.gateway.tier.empty() ? effective_tier(a, ex) : r.gateway.tier;
             s += row("Gateway", r.gateway.url + " (" + tier + " tier, " + (r.gateway.healthy ? "healthy" : "not healthy") +
-                                    (r.gateway_reconfigured ? ", configured" : "") + ")");
+                                    (r.gateway_reconfigured ? ", configured" : "") +
+                                    (r.gateway_restarted_for_key ? ", restarted with the new provider key" : "") + ")");
             std::string admin = r.admin_created ? (a.admin_email ? *a.admin_email : std::string("admin")) + " (created)"
                                                 : std::string("already exists");
+            if (!r.admin_created && !r.gateway.token_stored)
+                admin += "; no admin token on file" +
+                         std::string(r.gateway_reconfigured ? " (the reconfiguration dropped it)" : "") +
+                         ": run 'mosaic gateway login', then 'mosaic gateway config recover-token'";
             s += row("Admin", admin);
+            s += row("Models", "the fleet's agents call " + r.gateway.url + "/anthropic and /openai/v1 with tokens of their "
+                               "own ('mosaic fleet add' or 'fleet install-systemd' gives them); the provider key stays in the gateway");
         }
     }
     return s;

@@ -15,7 +15,7 @@ struct WizardOptions {
     bool yes = false;                // -y/--yes: headless even on a terminal
 };
 
-// Returns the exit status; failures are thrown as mosaic::Error (DESIGN section 4 codes).
+// Returns the exit status; failures are thrown as mosaic::Error (codes: docs/architecture.md, "Exit statuses").
 int run_wizard(const Context& ctx, const WizardOptions& options);
 
 }  // namespace mosaic::wizard

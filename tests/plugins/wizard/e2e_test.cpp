@@ -23,16 +23,14 @@
 #include <nlohmann/json.hpp>
 
 #include "mosaic_test_paths.hpp"
+#include "pty_session.hpp"
 #include "test_env.hpp"
 
 using mosaic::testing::MosaicTestEnv;
+using mosaic::testing::PtySession;
 using nlohmann::json;
 
 namespace {
-
-// Generous bounds so a stuck child fails the test instead of hanging it; nothing asserts on
-// how long anything takes.
-constexpr auto kExpectBound = std::chrono::seconds(180);
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
@@ -125,100 +123,6 @@ bool first_party_plugins_built() {
     if (!first_party_plugins_built())                                                                  \
     GTEST_SKIP() << "needs the wizard, config-hooks and gateway plugins built in this tree (" \
                  << mosaic::test_paths::plugin_build_dir << ")"
-
-// `mosaic` on a pseudo-terminal: what it writes is collected in `transcript`.
-class PtySession {
-public:
-    PtySession(const std::map<std::string, std::string>& env, const std::vector<std::string>& args,
-               const std::filesystem::path& cwd) {
-        std::vector<std::string> argv_s{mosaic::test_paths::mosaic_exe};
-        argv_s.insert(argv_s.end(), args.begin(), args.end());
-        std::vector<std::string> env_s;
-        for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-        env_s.push_back("TERM=dumb");
-        std::vector<char*> argv, envp;
-        for (auto& s : argv_s) argv.push_back(s.data());
-        for (auto& s : env_s) envp.push_back(s.data());
-        argv.push_back(nullptr);
-        envp.push_back(nullptr);
-
-        winsize ws{};
-        ws.ws_row = 50;
-        ws.ws_col = 200;
-        pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) {
-            if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-            ::execve(argv[0], argv.data(), envp.data());
-            ::_exit(127);
-        }
-    }
-    ~PtySession() {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        if (master_ >= 0) ::close(master_);
-    }
-
-    bool started() const { return pid_ > 0; }
-
-    // Reads until `text` appears after what earlier expects consumed.
-    bool expect(const std::string& text) {
-        auto deadline = std::chrono::steady_clock::now() + kExpectBound;
-        while (true) {
-            auto at = transcript.find(text, cursor_);
-            if (at != std::string::npos) {
-                cursor_ = at + text.size();
-                return true;
-            }
-            if (eof_ || std::chrono::steady_clock::now() > deadline) return false;
-            pump(200);
-        }
-    }
-
-    void send_line(const std::string& line) {
-        std::string data = line + "\r";
-        (void)!::write(master_, data.data(), data.size());
-    }
-
-    // Types a secret as soon as its prompt has been seen, as a quick typist would. The host
-    // turns echo off before it shows a secret prompt, so echo must already be off here; if it
-    // is not, the secret could be echoed and the test fails.
-    bool send_secret(const std::string& secret) {
-        termios t{};
-        if (::tcgetattr(master_, &t) != 0 || (t.c_lflag & ECHO)) return false;
-        send_line(secret);
-        return true;
-    }
-
-    // Collects the rest of the output and the exit status.
-    int wait_exit() {
-        auto deadline = std::chrono::steady_clock::now() + kExpectBound;
-        while (!eof_ && std::chrono::steady_clock::now() < deadline) pump(200);
-        int status = 0;
-        if (::waitpid(pid_, &status, eof_ ? 0 : WNOHANG) != pid_) return -1;
-        exited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-
-    std::string transcript;
-
-private:
-    void pump(int timeout_ms) {
-        pollfd p{master_, POLLIN, 0};
-        if (::poll(&p, 1, timeout_ms) <= 0) return;
-        char buf[4096];
-        ssize_t n = ::read(master_, buf, sizeof buf);
-        if (n > 0) transcript.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR) eof_ = true;  // EIO once the child closed the terminal
-    }
-
-    int master_ = -1;
-    pid_t pid_ = -1;
-    bool eof_ = false;
-    bool exited_ = false;
-    std::size_t cursor_ = 0;
-};
 
 #define EXPECT_OUTPUT(session, text) \
     ASSERT_TRUE((session).expect(text)) << "waiting for '" << (text) << "'; transcript:\n" << (session).transcript
@@ -324,6 +228,54 @@ TEST(WizardEndToEnd, InteractiveRerunShowsDoneSectionsAndChangesNothing) {
     EXPECT_FALSE(contains(s.transcript, "Admin password")) << "an existing admin is not asked for again";
     EXPECT_FALSE(contains(s.transcript, "Provider API key"));
     EXPECT_EQ(read_file(e.mosaic_home / "mosaic.config.json"), config_before);
+}
+
+// The issue this guards: re-run, Providers, a new key, Finish used to reconfigure the gateway,
+// drop its admin token and still say all was well. Now only the key's .env line changes, the
+// running gateway restarts, and the token stays.
+TEST(WizardEndToEnd, InteractiveNewProviderKeyKeepsTheAdminTokenAndRestartsTheGateway) {
+    REQUIRE_PLUGINS();
+    WizardWorld w;
+    MosaicTestEnv& e = w.env;
+    auto saved = e.env;
+    e.env["MOSAIC_ASSUME_YES"] = "1";
+    e.env["MOSAIC_ADMIN_EMAIL"] = "admin@example.com";
+    e.env["MOSAIC_ADMIN_PASSWORD"] = "pw-E2E-good-1";
+    e.env["MOSAIC_ANTHROPIC_API_KEY"] = "sk-ant-e2e-first-key";
+    auto first = e.mosaic({"wizard"});
+    e.env = saved;
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    std::string token = json::parse(read_file(e.mosaic_home / "gateway/meta.json")).value("admin_token", "");
+    ASSERT_FALSE(token.empty());
+    int pid_before = w.gateway_status().value("pid", 0);
+
+    const std::string second_key = "sk-ant-e2e-SECOND-key";
+    PtySession s(e.env, {"wizard"}, e.root);
+    EXPECT_OUTPUT(s, "choose 1-6");
+    s.send_line("2");  // Providers
+    EXPECT_OUTPUT(s, "run it again?");
+    s.send_line("y");
+    EXPECT_OUTPUT(s, "Replace it?");
+    s.send_line("y");
+    EXPECT_OUTPUT(s, "Provider API key");
+    ASSERT_TRUE(s.send_secret(second_key));
+    EXPECT_OUTPUT(s, "choose 1-6");
+    s.send_line("6");  // Finish & Apply
+    EXPECT_OUTPUT(s, "Giving the gateway the new provider key");
+    EXPECT_OUTPUT(s, "Mosaic is ready.");
+    ASSERT_EQ(s.wait_exit(), 0) << s.transcript;
+    EXPECT_FALSE(contains(s.transcript, "no admin token on file")) << s.transcript;
+    EXPECT_FALSE(contains(s.transcript, second_key));
+    EXPECT_EQ(mosaic::testing::not_at_line_start(s.transcript, "==> "), "") << s.transcript;
+
+    json st = w.gateway_status();
+    EXPECT_EQ(st.value("healthy", false), true) << st.dump();
+    EXPECT_EQ(st.value("token_stored", false), true) << st.dump();
+    EXPECT_NE(st.value("pid", 0), pid_before) << "restarted to read the new key";
+    EXPECT_EQ(json::parse(read_file(e.mosaic_home / "gateway/meta.json")).value("admin_token", ""), token);
+    EXPECT_TRUE(contains(read_file(e.mosaic_home / "gateway/.env"), "MOSAIC_ANTHROPIC_API_KEY=" + second_key + "\n"));
+    auto [ucode, users] = http_get(w.port, "/api/admin/users", token);
+    EXPECT_EQ(ucode, 200) << "the token on file still works: " << users;
 }
 
 namespace {

@@ -34,6 +34,8 @@ struct FakeWorld {
     int gateway_changes = 0;
     bool fail_start = false;
     bool admin_exists = false;
+    bool token_stored = false;  // dropped by a reconfiguration, as the real gateway does
+    int restarts = 0;           // gateway.set restarted a running gateway
     std::string admin_email, admin_password;
     int admins_created = 0;
 
@@ -56,6 +58,10 @@ struct FakeWorld {
             host.services["gateway.start"] = [this](const json&) { return gateway_start(); };
             host.services["gateway.bootstrap"] = [this](const json& in) { return gateway_bootstrap(in); };
             host.services["gateway.status"] = [this](const json&) { return ok(status()); };
+            host.services["gateway.set"] = [this](const json& in) { return gateway_set(in); };
+            host.services["gateway.defaults"] = [](const json&) {
+                return ok({{"port", 14242}, {"tier", "local"}, {"cors_origin", "http://localhost:3000"}});
+            };
         }
     }
 
@@ -98,6 +104,7 @@ struct FakeWorld {
         std::string new_key = in.value("anthropic_api_key", anthropic_api_key);
         bool changed = !gateway_installed || new_port != port || new_tier != tier || new_cors != cors_origin ||
                        new_key != anthropic_api_key;
+        if (changed && gateway_installed) token_stored = false;  // a reconfiguration drops it
         gateway_installed = true;
         port = new_port;
         tier = new_tier;
@@ -105,6 +112,16 @@ struct FakeWorld {
         anthropic_api_key = new_key;
         if (changed) ++gateway_changes;
         return ok({{"changed", changed}, {"port", port}, {"tier", tier}, {"url", url()}});
+    }
+    // Only the key changes; the token stays; a running gateway restarts.
+    std::pair<int, std::string> gateway_set(const json& in) {
+        if (!gateway_installed) return {3, "the gateway is not installed"};
+        std::string key = in.at("anthropic_api_key");
+        bool changed = key != anthropic_api_key;
+        anthropic_api_key = key;
+        bool restarted = changed && gateway_running;
+        if (restarted) ++restarts;
+        return ok({{"changed", changed}, {"restarted", restarted}});
     }
     std::pair<int, std::string> gateway_start() {
         if (fail_start) return {1, "the gateway did not answer /health in time; last log lines:\nboom"};
@@ -117,19 +134,20 @@ struct FakeWorld {
         admin_exists = true;
         admin_email = in["email"];
         admin_password = in["password"];
+        token_stored = true;
         ++admins_created;
         return ok({{"bootstrapped", true}, {"admin_exists", true}, {"token", "tok-shown-once"}});
     }
     json status() const {
         return {{"installed", gateway_installed}, {"running", gateway_running}, {"healthy", gateway_running},
                 {"url", url()}, {"port", port}, {"tier", tier},
-                {"admin_exists", gateway_installed ? json(admin_exists) : json()}, {"token_stored", admin_exists}};
+                {"admin_exists", gateway_installed ? json(admin_exists) : json()}, {"token_stored", token_stored}};
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 
     // A finished install, as a successful earlier run leaves it.
     void finished_install(int at_port = 15123) {
-        gateway_installed = gateway_running = admin_exists = hooks_installed = true;
+        gateway_installed = gateway_running = admin_exists = token_stored = hooks_installed = true;
         port = at_port;
         tier = "local";
         cors_origin = "http://localhost:3000";
@@ -143,7 +161,8 @@ struct FakeWorld {
 inline std::vector<std::string> writes(const mosaic::testing::FakeHost& host) {
     std::vector<std::string> names;
     for (const auto& [name, input] : host.service_calls)
-        if (name != "config.get" && name != "gateway.status" && name != "hooks.preview") names.push_back(name);
+        if (name != "config.get" && name != "gateway.status" && name != "gateway.defaults" && name != "hooks.preview")
+            names.push_back(name);
     return names;
 }
 

@@ -1,5 +1,5 @@
 // `mosaic wizard` without a terminal, against FakeHost and in-memory config-hooks and gateway
-// services: defaults, then the environment, then apply in the order of SPEC section 4.
+// services: defaults, then the environment, then apply in the order docs/behaviour.md ("wizard") gives.
 #include <gtest/gtest.h>
 
 #include <fstream>

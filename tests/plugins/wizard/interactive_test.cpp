@@ -99,6 +99,7 @@ TEST_F(WizardInteractive, DeclinedSkipAsksForTheKeyAgain) {
     EXPECT_EQ(world.config["provider.name"], "openai");
     EXPECT_EQ(world.config["provider.skipped"], false);
     EXPECT_FALSE(last_input(host, "gateway.configure").contains("anthropic_api_key"));
+    EXPECT_EQ(last_input(host, "gateway.configure")["openai_api_key"], "sk-proj-openai-key");
 }
 
 TEST_F(WizardInteractive, UnrecognisedKeyIsAskedAgainWithoutEchoingIt) {
@@ -236,4 +237,39 @@ TEST_F(WizardInteractive, SectionFlagRunsThatSectionThenAppliesIt) {
     EXPECT_EQ(host.prompts, (std::vector<std::string>{"What will this agent mostly do?", "Agent name"}));
     EXPECT_EQ(world.config["agent.name"], "Helper");
     EXPECT_EQ(writes(host), (std::vector<std::string>{"config.set", "config.set"}));
+}
+
+TEST_F(WizardInteractive, ReplacingTheProviderKeyKeepsTheGatewaysTokenAndRestartsIt) {
+    world.finished_install();
+    world.config["provider.skipped"] = false;
+    world.config["provider.name"] = "anthropic";
+    {
+        std::ofstream(host.home / "credentials.json") << R"({"anthropic": {"api_key": "sk-ant-old-key"}})";
+    }
+    world.anthropic_api_key = "sk-ant-old-key";
+    host.answers = {providers, "y", "y", "sk-ant-new-key", finish};
+    auto r = host.run("wizard", {});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(world.anthropic_api_key, "sk-ant-new-key");
+    EXPECT_EQ(world.gateway_changes, 0);  // no reconfiguration ...
+    EXPECT_TRUE(world.token_stored);      // ... so the admin token stays
+    EXPECT_EQ(world.restarts, 1);
+    EXPECT_FALSE(last_input(host, "gateway.configure").contains("anthropic_api_key"));
+    EXPECT_EQ(last_input(host, "gateway.set"), json({{"anthropic_api_key", "sk-ant-new-key"}}));
+    EXPECT_TRUE(contains(r.out, "Mosaic is ready."));
+    EXPECT_TRUE(contains(r.out, "restarted with the new provider key"));
+    EXPECT_FALSE(contains(r.out, "no admin token on file"));
+    EXPECT_FALSE(contains(r.out + r.err, "sk-ant-new-key"));
+}
+
+TEST_F(WizardInteractive, ALostTokenIsNamedWithHowToGetOneBack) {
+    world.finished_install();
+    host.answers = {gateway, "y", "15999", "0", "", finish};  // a new port reconfigures the gateway
+    auto r = host.run("wizard", {});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(world.port, 15999);
+    EXPECT_FALSE(world.token_stored);
+    EXPECT_TRUE(contains(r.out, "Admin         already exists; no admin token on file (the reconfiguration "
+                                "dropped it): run 'mosaic gateway login', then 'mosaic gateway config recover-token'"))
+        << r.out;
 }

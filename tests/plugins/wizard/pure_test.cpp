@@ -87,18 +87,28 @@ TEST(WizardSection, ParsesEveryIdItPrints) {
     EXPECT_FALSE(parse_section("finish").has_value());
 }
 
-TEST(WizardAnswers, DefaultsMatchTheSpec) {
+TEST(WizardAnswers, DefaultsAreTheWizardsOwnAndTheGatewaysAsItSaysThem) {
     Existing ex;
+    ex.gateway_plugin = true;
+    ex.gateway_defaults = parse_gateway_defaults({{"port", 14999}, {"tier", "local"}, {"cors_origin", "http://ui:1"}});
     Answers a = initial_answers(ex, env_of({}));
     EXPECT_EQ(a.agent_name, "Mosaic");
     EXPECT_EQ(a.intent, "general");
     EXPECT_TRUE(a.hooks);
-    EXPECT_EQ(effective_port(a, ex), 14242);
+    EXPECT_EQ(effective_port(a, ex), 14999);
     EXPECT_EQ(effective_tier(a, ex), "local");
+    EXPECT_EQ(effective_cors_origin(a, ex), "http://ui:1");
+    // Nothing chosen: nothing sent, so the gateway applies the very defaults it reported.
     json in = configure_input(a, ex);
-    EXPECT_EQ(in["port"], 14242);
-    EXPECT_EQ(in["tier"], "local");
-    EXPECT_EQ(in["cors_origin"], "http://localhost:3000");
+    EXPECT_FALSE(in.contains("port"));
+    EXPECT_FALSE(in.contains("tier"));
+    EXPECT_FALSE(in.contains("cors_origin"));
+}
+
+TEST(WizardAnswers, AGatewayDefaultsReplyWithoutAFieldIsAnError) {
+    std::string msg;
+    EXPECT_EQ(usage_error_code([&] { parse_gateway_defaults({{"port", 1}, {"tier", "local"}}); }, msg), 1);
+    EXPECT_NE(msg.find("'cors_origin'"), std::string::npos) << msg;
 }
 
 TEST(WizardAnswers, EnvironmentWinsOverAnEarlierInstall) {
@@ -196,6 +206,30 @@ TEST(WizardAnswers, EnvironmentKeyEqualToTheStoredOneIsNotWrittenAgain) {
     EXPECT_EQ(b.new_key, "sk-ant-other");
 }
 
+TEST(WizardAnswers, ANewKeyReachesAnInstalledGatewayThroughSetNotConfigure) {
+    Existing ex;
+    ex.gateway.installed = true;
+    ex.key = std::make_pair(Provider::anthropic, std::string("sk-ant-old"));
+    Answers a = initial_answers(ex, env_of({{"MOSAIC_ANTHROPIC_API_KEY", "sk-ant-new"}}));
+    EXPECT_FALSE(configure_input(a, ex).contains("anthropic_api_key"));
+    EXPECT_EQ(set_input(a, ex), json({{"anthropic_api_key", "sk-ant-new"}}));
+    Answers same = initial_answers(ex, env_of({{"MOSAIC_ANTHROPIC_API_KEY", "sk-ant-old"}}));
+    EXPECT_EQ(set_input(same, ex), std::nullopt);
+    ex.gateway.installed = false;  // a first install takes the key with its configuration
+    EXPECT_EQ(configure_input(a, ex)["anthropic_api_key"], "sk-ant-new");
+    EXPECT_EQ(set_input(a, ex), std::nullopt);
+}
+
+TEST(WizardAnswers, AnOpenAiKeyGoesToTheGatewaysOpenAiSetting) {
+    Existing ex;
+    Answers a = initial_answers(ex, env_of({{"MOSAIC_OPENAI_API_KEY", "sk-proj-new"}}));
+    EXPECT_EQ(a.provider, Provider::openai);
+    EXPECT_EQ(configure_input(a, ex)["openai_api_key"], "sk-proj-new");
+    EXPECT_FALSE(configure_input(a, ex).contains("anthropic_api_key"));
+    ex.gateway.installed = true;
+    EXPECT_EQ(set_input(a, ex), json({{"openai_api_key", "sk-proj-new"}}));
+}
+
 TEST(WizardAnswers, SkippedKeyStaysSkippedUntilAKeyArrives) {
     Existing ex;
     ex.provider_skipped = true;
@@ -224,8 +258,10 @@ TEST(WizardSummary, NeverShowsTheKeyOrPassword) {
     ApplyReport r;
     r.gateway_ran = true;
     r.gateway.healthy = true;
+    r.gateway.url = "http://127.0.0.1:9";
     r.admin_created = true;
     std::string s = render_summary(a, ex, r, all_stages(), "/h", "/h/mosaic.config.json");
+    EXPECT_NE(s.find("the fleet's agents call http://127.0.0.1:9/anthropic and /openai/v1"), std::string::npos) << s;
     EXPECT_EQ(s.find("sk-ant-secret-key"), std::string::npos);
     EXPECT_EQ(s.find("secret-password"), std::string::npos);
     EXPECT_NE(s.find("Anthropic"), std::string::npos);
