@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Installs everything Mosaic needs to build, test and run, from Debian 12 packages only.
-# Idempotent; needs root (or sudo). Used by scripts/run.sh and scripts/test.sh.
+# Installs what Mosaic needs from Debian 12 packages only. Idempotent; needs root (or sudo).
+#   scripts/install-deps.sh          everything: build, run, test, fuzz, package (scripts/test.sh)
+#   scripts/install-deps.sh --run    only what building and running mosaic needs (scripts/run.sh)
 set -euo pipefail
 
-packages=(
+run_packages=(
   # toolchain
-  g++ cmake ninja-build pkg-config ccache binutils file git
-  # libraries (DESIGN section 5)
-  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev
-  libyaml-cpp-dev libcpp-httplib-dev libsqlite3-dev libsodium-dev libpq-dev libhiredis-dev
-  # runtime tools the commands drive, and their test doubles' interpreters
-  tmux procps curl
+  g++ cmake ninja-build pkg-config ccache binutils
+  # libraries (docs/architecture.md, "Dependencies")
+  libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libyaml-cpp-dev libsqlite3-dev libsodium-dev libpq-dev libhiredis-dev libssl-dev
+  # runtime tools the commands drive
+  tmux procps ca-certificates
+)
+test_packages=(
+  file git libgtest-dev libgmock-dev python3
+  # the tests' fake tools and the gateway benchmarks
+  curl
   # servers the team-tier tests run on loopback (scripts/test-servers.sh)
   postgresql redis-server
   # benchmarks
-  hyperfine
+  hyperfine wrk
   # libFuzzer build of the fuzz targets (tests/fuzz/run.sh): clang 14 and its runtimes
   clang libclang-rt-14-dev
   # Debian packages and their tests (scripts/package.sh, tests/packaging/)
-  dpkg-dev help2man lintian abigail-tools python3
+  dpkg-dev help2man lintian abigail-tools
 )
+
+packages=("${run_packages[@]}")
+case "${1:-}" in
+  --run) ;;
+  "") packages+=("${test_packages[@]}") ;;
+  *) echo "usage: scripts/install-deps.sh [--run]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,7 @@ Prints one line per finding and exits
   1  anything else: a removed, moved, retyped or inserted field, a changed enumerator or
      typedef, a removed type, an append without a minor bump, or a different MOSAIC_ABI_MAJOR.
 abidiff decides whether anything changed and explains it; this script only decides whether a
-change is allowed within one major version (DESIGN section 1: fields are only ever appended).
+change is allowed within one major version (docs/architecture.md, "The boundary": fields are only ever appended).
 """
 import re
 import sys
