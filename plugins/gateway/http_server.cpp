@@ -70,7 +70,10 @@ struct IoThread {
     std::size_t index;
     asio::io_context ioc;
     asio::steady_timer sweep;
-    std::list<Connection*> connections;  // touched only on this thread
+    // Touched only on this thread. The list owns its connections: one lives until close(),
+    // however its handlers come and go (a worker that drops a cancelled request's Exchange
+    // must not be able to free a connection the sweep still visits).
+    std::list<std::shared_ptr<Connection>> connections;
     std::string date = http_date(std::time(nullptr));
     bool draining = false;
     bool forced = false;
@@ -111,7 +114,7 @@ public:
           parser_(core.opt.limits) {}
 
     void start() {
-        registration_ = io_.connections.insert(io_.connections.end(), this);
+        registration_ = io_.connections.insert(io_.connections.end(), shared_from_this());
         started_ = Clock::now();
         deadline_ = started_ + core_.opt.head_timeout;  // the first request must come
         if (io_.draining) return close();
@@ -230,6 +233,7 @@ public:
     void close() {
         if (closed_) return;
         closed_ = true;
+        auto self = shared_from_this();  // the list's reference goes now
         io_.connections.erase(registration_);
         error_code ignored;
         socket_.close(ignored);
@@ -269,7 +273,11 @@ private:
     }
 
     void read() {
-        if (reading_ || closed_ || peer_closed_) return;
+        if (reading_ || closed_) return;
+        if (peer_closed_) {  // nothing more will arrive: a request not complete now never will be
+            if (phase_ == Phase::idle || phase_ == Phase::head || phase_ == Phase::body) close();
+            return;
+        }
         if (phase_ == Phase::handling || phase_ == Phase::streaming || phase_ == Phase::answered) {
             if (buffered() >= max_pipelined_bytes) return;  // resumes once this exchange is done
         }
@@ -492,7 +500,7 @@ private:
     IoThread& io_;
     tcp::socket socket_;
     std::string client_, key_;
-    std::list<Connection*>::iterator registration_;
+    std::list<std::shared_ptr<Connection>>::iterator registration_;
 
     std::vector<char> buf_;
     std::size_t begin_ = 0, end_ = 0;
@@ -639,7 +647,7 @@ void detail::ServerCore::start_sweep(IoThread& io) {
         io.date = http_date(std::time(nullptr));
         auto now = Clock::now();
         for (auto it = io.connections.begin(); it != io.connections.end();) {
-            Connection* c = *it++;  // sweep() may unregister c
+            auto c = *it++;  // sweep() may unregister c
             c->sweep(now);
         }
         start_sweep(io);
@@ -711,7 +719,10 @@ void HttpServer::serve() {
     for (auto& t : others) t.join();
     // Whatever is left (forced stop): close on this thread now that no other runs.
     for (auto& t : c.threads) {
-        while (!t->connections.empty()) t->connections.front()->close();
+        while (!t->connections.empty()) {
+            auto conn = t->connections.front();
+            conn->close();
+        }
         t->ioc.restart();
         t->ioc.poll();  // lets closed connections' handlers run and free them
     }
@@ -729,7 +740,10 @@ void HttpServer::stop() {
             for (auto& t : c.threads)
                 asio::post(t->ioc, [&c, io = t.get()] {
                     io->forced = true;
-                    for (auto it = io->connections.begin(); it != io->connections.end();) (*it++)->close();
+                    for (auto it = io->connections.begin(); it != io->connections.end();) {
+                        auto conn = *it++;
+                        conn->close();
+                    }
                     (void)c;
                 });
         });
@@ -739,7 +753,10 @@ void HttpServer::stop() {
         asio::post(t->ioc, [io = t.get()] {
             io->draining = true;
             auto now = Clock::now();
-            for (auto it = io->connections.begin(); it != io->connections.end();) (*it++)->sweep(now);
+            for (auto it = io->connections.begin(); it != io->connections.end();) {
+                auto conn = *it++;
+                conn->sweep(now);
+            }
         });
 }
 

@@ -340,6 +340,46 @@ TEST(HttpEngine, TellsTheHandlerWhenTheClientGoesAway) {
     EXPECT_TRUE(held.exchange->cancelled());
 }
 
+// A worker that finds its request cancelled and drops the Exchange without answering holds
+// the last handler reference to that connection. The engine must still own the connection
+// until it closes it: the sweep (every 250 ms) visits every open connection, and under
+// AddressSanitizer a connection freed behind its back is a heap-use-after-free. The bench
+// found it: wrk closing connections with /api/bootstrap/status in flight, then a crash.
+TEST(HttpEngine, AHandlerThatDropsACancelledExchangeLeavesTheEngineWhole) {
+    HeldExchange held;
+    auto hold = held.handler();
+    Engine e({}, [&](HttpRequest& r, Exchange ex) {
+        if (r.path == "/slow") return hold(r, std::move(ex));
+        ex.respond(Engine::echo(r));
+    });
+    {
+        RawClient c(e.port());
+        ASSERT_TRUE(c.send(get("/slow")));
+        held.wait();
+    }  // the client closes its socket with the request in flight
+    auto deadline = std::chrono::steady_clock::now() + 10s;  // a bound, not a timing
+    while (!held.exchange->cancelled() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(held.exchange->cancelled());
+    {
+        std::lock_guard lock(held.mu);
+        held.exchange.reset();  // the last reference a handler had, dropped unanswered
+    }
+    // Several sweeps pass while new clients are served.
+    auto until = std::chrono::steady_clock::now() + 1s;
+    int answered = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        RawClient c(e.port());
+        ASSERT_TRUE(c.send(get("/after")));
+        auto r = c.read_response();
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 200);
+        ++answered;
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_GT(answered, 0);
+    e.stop();
+}
+
 TEST(HttpEngine, StopFinishesRequestsInFlightAndRefusesNewConnections) {
     HeldExchange held;
     Engine e({}, held.handler());
