@@ -16,7 +16,8 @@
 # worker pool), except the connection caps, raised in its .env to let IDLE connections in.
 #
 # Knobs (environment): THREADS=2 CONNECTIONS="32 256" DURATION=10 (s) WARMUP=3 (s) ROUNDS=3
-# IDLE=10000 (0 skips the idle phase)
+# IDLE=10000 (0 skips the idle phase) GATEWAY_THREADS (unset: the gateway's default, one I/O
+# thread per core; set: written to its .env as MOSAIC_GATEWAY_THREADS)
 # Needs: wrk (apt-get install wrk), curl, node >= 20, npm (only if fastify/node_modules is
 # missing: it runs `npm ci` there), the built mosaic binary and plugins in build-dir.
 set -euo pipefail
@@ -65,6 +66,9 @@ mosaic_url=http://127.0.0.1:$mosaic_port
 cap=$(( idle + 2000 ))
 printf 'MOSAIC_GATEWAY_MAX_CONNECTIONS=%s\nMOSAIC_GATEWAY_MAX_CONNECTIONS_PER_CLIENT=%s\n' "$cap" "$cap" \
   >> "$mosaic_home/gateway/.env"
+if [ -n "${GATEWAY_THREADS:-}" ]; then
+  printf 'MOSAIC_GATEWAY_THREADS=%s\n' "$GATEWAY_THREADS" >> "$mosaic_home/gateway/.env"
+fi
 mosaic -- gateway restart >/dev/null
 ulimit -n "$(ulimit -Hn)"  # the idle connections' client needs a descriptor each
 
@@ -89,7 +93,7 @@ done
 # ---------------------------------------------------------------- measure
 echo "== gateway benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine : $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "mosaic  : $("$build/bin/mosaic" --version 2>/dev/null | head -1) at $mosaic_url (local tier, pid $(cat "$mosaic_home/gateway/gateway.pid"))"
+echo "mosaic  : $("$build/bin/mosaic" --version 2>/dev/null | head -1) at $mosaic_url (local tier, pid $(cat "$mosaic_home/gateway/gateway.pid"), I/O threads: ${GATEWAY_THREADS:-default, one per core})"
 echo "fastify : $(node -p "require('$here/fastify/node_modules/fastify/package.json').version") on node $(node --version) at $fastify_url (pid $fastify_pid)"
 echo "wrk     : $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), -t$threads -c{$connections} -d${duration}s --latency; warm-up ${warmup}s per server and route; $rounds rounds"
 echo "GET /health -> $(cat "$tmp/health.json")"
