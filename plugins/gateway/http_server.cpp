@@ -259,10 +259,10 @@ private:
         return socket_.available(ec) > 0 && !ec;
     }
 
-    // A drain closes an idle connection, but not one whose next request has begun to arrive.
-    // The kernel may still hold those bytes (available), or the reactor may already have read
-    // them for a completion not yet run: cancelling the pending read settles which, since a read
-    // that completed keeps its bytes and only one still waiting ends as aborted (on_read closes).
+    // A drain closes an idle connection, but not one whose next request has begun to arrive:
+    // bytes the kernel holds are read and answered. With nothing waiting, the pending read is
+    // cancelled rather than the socket closed under it: a read that completed keeps its bytes,
+    // one still waiting ends as aborted and on_read closes (or reads what came meanwhile).
     void drain_idle() {
         if (waiting_in_socket()) return;  // read() takes them; the request is answered
         if (!reading_) return close();
@@ -392,7 +392,12 @@ private:
         current_ = HttpRequest{};
         phase_ = Phase::idle;
         deadline_ = Clock::now() + core_.opt.idle_timeout;
-        if (io_.draining && buffered() == 0) return close();
+        if (io_.draining && buffered() == 0) {
+            // The drain began while this answer was being written: the next request may
+            // already be in the socket, unread (then it is answered, on a closing connection).
+            drain_idle();
+            if (closed_) return;
+        }
         if (buffered() > 0) {
             begin_request();
             return parse();

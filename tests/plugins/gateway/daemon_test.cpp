@@ -181,7 +181,7 @@ TEST_F(DaemonTest, SigtermLetsARequestInFlightFinishThenExitsZero) {
     ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
     auto second = read_response(fd);
     ::close(fd);
-    EXPECT_NE(second.find("needsSetup"), std::string::npos) << second;
+    EXPECT_NE(second.find("needsSetup"), std::string::npos) << "answer: " << second << "\nlog:\n" << read(paths.log_file);
     EXPECT_EQ(d->wait_exit(), 0);
     auto log = read(paths.log_file);
     EXPECT_NE(log.find("received SIGTERM"), std::string::npos);
