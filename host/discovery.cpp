@@ -111,6 +111,7 @@ struct DirListing {
                                          // does not depend on the filesystem
     std::string others;                  // every other regular file's name, each ending in '/'
     std::unordered_set<std::string_view> regular;  // views into `others`
+    std::vector<std::string> not_regular;  // every other entry (links, directories...), for debug
     int fd = -1;                         // the directory, open while it is looked at
 
     DirListing() = default;
@@ -149,6 +150,8 @@ void list_dir(const fs::path& dir, DirListing& out, std::string& problem) {
         } else if (ent->d_type == DT_REG) {
             out.others += name;
             out.others += '/';  // the one character no file name holds
+        } else if (name != "." && name != "..") {
+            out.not_regular.emplace_back(name);
         }
         errno = 0;
     }
@@ -221,6 +224,27 @@ void judge(PluginEntry& e, const DirListing& listing, const DiscoveryRules& rule
     }
 }
 
+// Under MOSAIC_DEBUG_PLUGINS: why each file of `dir` that no manifest names is not a plugin,
+// so that a library without its manifest is never skipped without a word.
+void explain_skipped(const std::string& dir, const DirListing& listing, const std::vector<PluginEntry>& plugins,
+                     std::size_t first, const Debug& debug) {
+    std::unordered_set<std::string> named;
+    for (std::size_t i = first; i < plugins.size(); ++i)
+        if (plugins[i].manifest) named.insert(plugins[i].manifest->library);
+    std::vector<std::string> files(listing.not_regular.begin(), listing.not_regular.end());
+    for (std::string_view f : listing.regular) files.emplace_back(f);
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        if (named.count(f)) continue;
+        bool library = f.size() > 3 && (f.compare(f.size() - 3, 3, ".so") == 0 || f.find(".so.") != std::string::npos);
+        std::string stem = library ? f.substr(0, f.find(".so")) : f;
+        debug("skipping '" + dir + "/" + f + "': " +
+              (library ? "a library no manifest names; a plugin needs '" + stem + std::string(manifest::suffix) +
+                             "' beside it (docs/plugin-manifest.md)"
+                       : std::string("not a plugin manifest ('*") + std::string(manifest::suffix) + "')"));
+    }
+}
+
 // Every manifest of `dir`, through the manifest index, appended to d.plugins.
 void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
               std::unordered_map<std::string, std::size_t>& winner, const Debug& debug) {
@@ -230,6 +254,7 @@ void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
     if (!problem.empty() && debug) debug("cannot read all of '" + dir.path.string() + "': " + problem);
     const std::string dir_str = dir.path.string();
     ManifestIndex index(rules.index_dir, dir_str, listing.fd);
+    const std::size_t first = d.plugins.size();
     d.plugins.reserve(d.plugins.size() + listing.manifests.size());
     for (const auto& fname : listing.manifests) {
         PluginEntry e;
@@ -251,6 +276,7 @@ void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
         d.plugins.push_back(std::move(e));
     }
     index.save();
+    if (debug) explain_skipped(dir_str, listing, d.plugins, first, debug);
     if (debug && !index.file().empty())
         debug("manifest index '" + index.file() + "': " + std::to_string(index.hits()) + " cached, " +
               std::to_string(index.misses()) + " parsed");

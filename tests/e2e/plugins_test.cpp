@@ -1,5 +1,7 @@
 // Discovery, `plugins list`, and loading the compatibility fixtures through the binary.
 #include <csignal>
+#include <fstream>
+#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -133,6 +135,86 @@ TEST(PluginDiscovery, DebugVariableExplainsEveryDecision) {
     EXPECT_TRUE(contains(r.err, "does-not-exist' (from MOSAIC_PLUGIN_PATH)")) << r.err;
     EXPECT_TRUE(contains(r.err, "plugin 'fixture-good' from")) << r.err;
     EXPECT_TRUE(contains(r.err, "loading '" + (w.a / "fixture-good.so").string() + "'")) << r.err;
+}
+
+// A plugin author's first mistake: a library copied without its manifest. Skipped, as
+// before, but never without a word under MOSAIC_DEBUG_PLUGINS; and neither is anything else
+// in a plugin directory that is not a plugin.
+TEST(PluginDiscovery, DebugVariableNamesEveryFileItSkipsIncludingALibraryWithoutAManifest) {
+    World w;
+    install_fixture(w.a, "fixture-good");
+    fs::copy_file(w.a / "fixture-good.so", w.a / "lonely.so");
+    std::ofstream(w.a / "README.txt") << "notes\n";
+    fs::create_symlink(w.env.root / "nowhere.so", w.a / "dangling.so");
+    w.env.env["MOSAIC_DEBUG_PLUGINS"] = "1";
+    auto r = w.run({"--help"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::string dir = w.a.string();
+    EXPECT_TRUE(contains(r.err, "mosaic: plugins: skipping '" + dir + "/lonely.so': a library no manifest names; "
+                                "a plugin needs 'lonely.plugin.json' beside it (docs/plugin-manifest.md)"))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, "skipping '" + dir + "/dangling.so': a library no manifest names")) << r.err;
+    EXPECT_TRUE(contains(r.err, "skipping '" + dir + "/README.txt': not a plugin manifest ('*.plugin.json')")) << r.err;
+    EXPECT_FALSE(contains(r.err, "skipping '" + dir + "/fixture-good.so'")) << r.err;
+    // Without the variable, not a word.
+    w.env.env.erase("MOSAIC_DEBUG_PLUGINS");
+    EXPECT_FALSE(contains(w.run({"--help"}).err, "lonely"));
+}
+
+namespace {
+// The keywords plugin-manifest.schema.json uses (type, const, required, properties, items,
+// pattern, minLength, minimum, maximum): enough to hold every manifest the tool writes to the
+// published schema. Returns what breaks it, empty when nothing does.
+std::string schema_violation(const json& schema, const json& v, const std::string& at) {
+    if (schema.contains("const") && v != schema["const"]) return at + ": not " + schema["const"].dump();
+    std::string type = schema.value("type", "");
+    if (type == "object" && !v.is_object()) return at + ": not an object";
+    if (type == "array" && !v.is_array()) return at + ": not an array";
+    if (type == "string" && !v.is_string()) return at + ": not a string";
+    if (type == "integer" && !v.is_number_integer()) return at + ": not an integer";
+    if (v.is_string()) {
+        const auto& str = v.get_ref<const std::string&>();
+        if (schema.contains("pattern") && !std::regex_search(str, std::regex(schema["pattern"].get<std::string>())))
+            return at + ": '" + str + "' does not match " + schema["pattern"].get<std::string>();
+        if (str.size() < schema.value("minLength", 0u)) return at + ": too short";
+    }
+    if (v.is_number_integer()) {
+        if (schema.contains("minimum") && v.get<std::int64_t>() < schema["minimum"].get<std::int64_t>()) return at + ": below minimum";
+        if (schema.contains("maximum") && v.get<std::int64_t>() > schema["maximum"].get<std::int64_t>()) return at + ": above maximum";
+    }
+    for (const auto& key : schema.value("required", json::array()))
+        if (!v.contains(key.get<std::string>())) return at + ": '" + key.get<std::string>() + "' is missing";
+    if (v.is_object() && schema.contains("properties")) {
+        for (const auto& [key, value] : v.items()) {
+            if (!schema["properties"].contains(key)) return at + ": '" + key + "' is not in the schema";
+            if (auto e = schema_violation(schema["properties"][key], value, at + "." + key); !e.empty()) return e;
+        }
+    }
+    if (v.is_array() && schema.contains("items"))
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (auto e = schema_violation(schema["items"], v[i], at + "[" + std::to_string(i) + "]"); !e.empty()) return e;
+    return {};
+}
+}  // namespace
+
+// The published schema describes what the manifest tool really writes: every first-party
+// plugin's manifest and the example's validate, and a broken one does not.
+TEST(PluginManifestSchema, EveryBuiltManifestValidatesAndABrokenOneDoesNot) {
+    json schema = json::parse(std::ifstream(fs::path(mosaic::test_paths::source_dir) / "sdk/manifest/plugin-manifest.schema.json"));
+    std::vector<fs::path> manifests{fs::path(mosaic::test_paths::example_plugin_dir) / "hello.plugin.json"};
+    for (const auto& e : fs::directory_iterator(mosaic::test_paths::plugin_build_dir))
+        if (e.path().string().ends_with(".plugin.json")) manifests.push_back(e.path());
+    ASSERT_GE(manifests.size(), 2u);
+    for (const auto& m : manifests) {
+        json doc = json::parse(std::ifstream(m));
+        EXPECT_EQ(schema_violation(schema, doc, "manifest"), "") << m;
+        json broken = doc;
+        broken["name"] = "Not-A-Name";
+        EXPECT_NE(schema_violation(schema, broken, "manifest"), "") << m;
+        broken = doc;
+        broken["library"] = "../elsewhere.so";
+        EXPECT_NE(schema_violation(schema, broken, "manifest"), "") << m;
+    }
 }
 
 TEST(PluginDiscovery, BadInputNeverBreaksTheHost) {

@@ -104,7 +104,9 @@ done
 for f in usr/include/mosaic/plugin_abi.h usr/include/mosaic/sdk.hpp "usr/lib/$multiarch/libmosaic_support.a" \
   usr/bin/mosaic-plugin-manifest "usr/lib/$multiarch/cmake/MosaicSDK/MosaicSDKConfig.cmake" \
   "usr/lib/$multiarch/cmake/MosaicSDK/MosaicPlugin.cmake" "usr/lib/$multiarch/pkgconfig/mosaic-sdk.pc" \
-  usr/share/man/man1/mosaic-plugin-manifest.1.gz usr/share/doc/mosaic-sdk-dev/examples/hello/hello.cpp; do
+  usr/share/man/man1/mosaic-plugin-manifest.1.gz usr/share/doc/mosaic-sdk-dev/examples/hello/hello.cpp \
+  usr/share/doc/mosaic-sdk-dev/plugin-manifest.md usr/share/doc/mosaic-sdk-dev/services.md \
+  usr/share/doc/mosaic-sdk-dev/plugin-manifest.schema.json; do
   expect_file mosaic-sdk-dev "$f"
 done
 for p in $all_packages; do

@@ -6,6 +6,14 @@
  * one symbol, `mosaic_plugin_query`. Plugin authors normally use the header-only C++
  * wrapper <mosaic/sdk.hpp> instead of this header directly.
  *
+ * Discovery
+ *   The host finds a plugin by its manifest, `<name>.plugin.json`, beside the library in a
+ *   plugin directory, and never opens a library that no manifest names. Generate the
+ *   manifest with `mosaic-plugin-manifest` (mosaic_add_plugin() does). The manifest's
+ *   format and JSON Schema, the search path, the exit statuses and every rule a plugin
+ *   follows: docs/plugin-manifest.md in the source tree, installed with the SDK as
+ *   /usr/share/doc/mosaic-sdk-dev/plugin-manifest.md.
+ *
  * Versioning
  *   Every struct starts with the frozen prefix { abi_major, abi_minor, struct_size }.
  *   - Fields are only ever appended. A reader touches a field only when struct_size
@@ -29,7 +37,7 @@
  * Errors
  *   No exception, longjmp or C++ type crosses the boundary. Functions return an exit
  *   status (0 success, 1 failed, 2 usage/invalid input, 3 refused because of state,
- *   130 interrupted; docs/architecture.md, "Exit statuses") and describe failures with
+ *   130 interrupted; docs/plugin-manifest.md, "Exit statuses") and describe failures with
  *   host->set_error(status, code, message). A status outside MOSAIC_EXIT_STATUS_VALID is
  *   reported as MOSAIC_EXIT_FAILED by both sides.
  */
@@ -63,7 +71,7 @@ extern "C" {
 #define MOSAIC_ABI_HAS_FIELD(ptr, type, field) \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
-/* Exit statuses shared by host and plugins (docs/architecture.md, "Exit statuses"). */
+/* Exit statuses shared by host and plugins (docs/plugin-manifest.md, "Exit statuses"). */
 #define MOSAIC_EXIT_OK 0
 #define MOSAIC_EXIT_FAILED 1
 #define MOSAIC_EXIT_USAGE 2
