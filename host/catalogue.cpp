@@ -4,6 +4,7 @@ namespace mosaic::host {
 
 const std::vector<CatalogueEntry>& first_party_catalogue() {
     static const std::vector<CatalogueEntry> entries{
+        {"agent", "mosaic-plugin-agent", {"agent"}, {"agent."}},
         {"config-hooks", "mosaic-plugin-config-hooks", {"config"}, {"hooks.", "config."}},
         {"fleet", "mosaic-plugin-fleet", {"fleet", "yolo"}, {"fleet."}},
         {"gateway", "mosaic-plugin-gateway", {"gateway"}, {"gateway."}},

@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh" --run
-MOSAIC_BUILD_TARGETS="mosaic config-hooks fleet gateway wizard" \
+MOSAIC_BUILD_TARGETS="mosaic agent config-hooks fleet gateway wizard" \
   "$root/scripts/build.sh" "$root/build-run" -DMOSAIC_BUILD_TESTS=OFF >/dev/null
 if [ $# -eq 0 ]; then set -- wizard; fi
 exec "$root/build-run/bin/mosaic" "$@"

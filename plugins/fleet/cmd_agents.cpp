@@ -36,14 +36,18 @@ void start_sidecar(const Roster& roster, const std::string& agent, Deps& d) {
 
 void define_ps(CLI::App& app, PsCommand& o) { app.add_flag("--json", o.json, "print one JSON document"); }
 
-int run_ps(const PsCommand& o, Deps& d) {
+PsReport ps_report(Deps& d) {
     Roster roster = load_roster(d.roster_path);
     PsSettings settings{d.run_dir(),
                         readiness_thresholds(d.env("MOSAIC_FLEET_IDLE_AFTER"), d.env("MOSAIC_FLEET_STUCK_AFTER"),
                                              d.env("MOSAIC_HEARTBEAT_INTERVAL")),
                         restart_lock_path(d.ctx.home())};
     PsDeps deps{d.seams.runner, d.seams.clock, d.seams.inspector};
-    PsReport report = collect_ps(roster, d.roster_path.string(), settings, deps);
+    return collect_ps(roster, d.roster_path.string(), settings, deps);
+}
+
+int run_ps(const PsCommand& o, Deps& d) {
+    PsReport report = ps_report(d);
     d.ctx.out(o.json ? ps_json(report).dump(2) + "\n" : render_ps_table(report, d.ctx.color()));
     if (report.systemd_error)
         d.ctx.warn("cannot read unit states: " + *report.systemd_error +

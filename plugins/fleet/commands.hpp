@@ -13,6 +13,7 @@
 #include "control.hpp"
 #include "deps.hpp"
 #include "profiles.hpp"
+#include "ps.hpp"
 #include "restart.hpp"
 
 namespace mosaic::fleet {
@@ -80,8 +81,20 @@ struct YoloCommand {
 void define_yolo(CLI::App& app, YoloCommand& o);
 int run_yolo_command(const YoloCommand& o, Deps& d);
 
+// What `fleet ps` shows, collected with the settings of the environment (cmd_agents.cpp).
+PsReport ps_report(Deps& d);
+
+// cmd_verify.cpp: verify
+struct VerifyCommand { bool json = false; };
+void define_verify(CLI::App& app, VerifyCommand& o);
+int run_verify(const VerifyCommand& o, Deps& d);
+
 // services.cpp
 nlohmann::json serve_status(const nlohmann::json& in, Deps& d);
 nlohmann::json serve_doctor(const nlohmann::json& in, Deps& d);
+nlohmann::json serve_roster(const nlohmann::json& in, Deps& d);
+nlohmann::json serve_ps(const nlohmann::json& in, Deps& d);
+nlohmann::json serve_verify(const nlohmann::json& in, Deps& d);
+nlohmann::json serve_restart(const nlohmann::json& in, Deps& d);
 
 }  // namespace mosaic::fleet

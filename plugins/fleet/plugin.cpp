@@ -62,6 +62,12 @@ constexpr std::array fleet_commands{
         "add", "add an agent to the roster, write its env file and start it (roster comments are not kept)"),
     cli::command<&define_remove, &run_remove>(
         "remove", "stop an agent and remove it from the roster (roster comments are not kept)"),
+    cli::command<&define_verify, &run_verify>(
+        "verify", "check that every agent has its session and pane, an enabled unit and a fresh heartbeat",
+        "One line per agent: 'ok', or each problem (no session on the fleet socket, no pane or a\n"
+        "dead one, a unit that is not enabled, no fresh heartbeat: readiness other than working,\n"
+        "idle or stuck). Unit states or tmux that cannot be read are problems too. Exit 1 when\n"
+        "anything is wrong, with the count."),
 };
 
 }  // namespace
@@ -73,7 +79,7 @@ public:
     static constexpr std::array commands{
         cli::group<fleet_commands>(
             "fleet", "manage the agent fleet (tmux sessions under systemd user units)", fleet_help,
-            "fleet init|install-systemd|start|stop|status|ps|restart|launch|heartbeat|add|remove [args]"),
+            "fleet init|install-systemd|start|stop|status|ps|restart|launch|heartbeat|add|remove|verify [args]"),
         cli::command<&define_yolo, &run_yolo_command>(
             "yolo", "run an agent runtime with its permission prompts off",
             "Replaces this process. claude: --dangerously-skip-permissions; codex:\n"
@@ -85,6 +91,12 @@ public:
         cli::Service<Deps>{"fleet.status", "the fleet status document (as 'mosaic fleet status --json')", &serve_status},
         cli::Service<Deps>{"fleet.doctor", "check the roster, tmux, the user's systemd, the units and the runtimes",
                            &serve_doctor},
+        cli::Service<Deps>{"fleet.roster", "the roster: socket, host, runtimes and each agent's session and unit",
+                           &serve_roster},
+        cli::Service<Deps>{"fleet.ps", "the fleet ps document (as 'mosaic fleet ps --json')", &serve_ps},
+        cli::Service<Deps>{"fleet.verify", "the fleet verify document (as 'mosaic fleet verify --json')",
+                           &serve_verify},
+        cli::Service<Deps>{"fleet.restart", "restart one agent's unit under the restart lock", &serve_restart},
     };
     static std::unique_ptr<Deps> make_deps(const Context& ctx) { return fleet::make_deps(ctx); }
 

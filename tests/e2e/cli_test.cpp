@@ -99,6 +99,7 @@ TEST(UnknownCommand, OfAFirstPartyPluginNamesItsPackageAndExits3) {
     EXPECT_TRUE(contains(env.mosaic({"yolo"}).err, "package mosaic-plugin-fleet"));
     EXPECT_TRUE(contains(env.mosaic({"config"}).err, "package mosaic-plugin-config-hooks"));
     EXPECT_TRUE(contains(env.mosaic({"wizard"}).err, "package mosaic-plugin-wizard"));
+    EXPECT_TRUE(contains(env.mosaic({"agent"}).err, "package mosaic-plugin-agent"));
 }
 
 TEST(GlobalOptions, UnknownOptionOrMissingValueExits2) {

@@ -281,7 +281,7 @@ TEST(Doctor, AsksEveryPluginThatCanCheckItselfAndSaysWhatToFix) {
     const json& fixture = by_plugin["fixture-doctor"]["checks"];
     ASSERT_EQ(fixture.size(), 2u);
     EXPECT_EQ(fixture[1], json({{"name", "gadget"}, {"ok", false}, {"detail", "stuck"}, {"fix", "oil it"}}));
-    EXPECT_EQ(doc["without_doctor"], json({"fixture-good", "wizard"}));
+    EXPECT_EQ(doc["without_doctor"], json({"fixture-good", "agent", "wizard"}));
 
     auto text = w.run({"doctor"});
     EXPECT_EQ(text.exit_code, 1);

@@ -65,6 +65,7 @@ TEST(Catalogue, NamesThePackageOfEachFirstPartyCommand) {
     EXPECT_STREQ(catalogue_entry_for_command("yolo")->package, "mosaic-plugin-fleet");
     EXPECT_STREQ(catalogue_entry_for_command("config")->package, "mosaic-plugin-config-hooks");
     EXPECT_STREQ(catalogue_entry_for_command("wizard")->package, "mosaic-plugin-wizard");
+    EXPECT_STREQ(catalogue_entry_for_command("agent")->package, "mosaic-plugin-agent");
     EXPECT_EQ(catalogue_entry_for_command("hello"), nullptr);
 }
 

@@ -31,7 +31,7 @@ arch=$(dpkg --print-architecture)
 abi_major=$(sed -n 's/^#define MOSAIC_ABI_MAJOR \([0-9]*\)$/\1/p' "$src/sdk/include/mosaic/plugin_abi.h")
 abi_minor=$(sed -n 's/^#define MOSAIC_ABI_MINOR \([0-9]*\)$/\1/p' "$src/sdk/include/mosaic/plugin_abi.h")
 version=$(sed -n 's/^project(mosaic VERSION \([0-9.]*\) .*/\1/p' "$src/CMakeLists.txt")
-plugins="config-hooks fleet gateway wizard"
+plugins="agent config-hooks fleet gateway wizard"
 plugin_dir=usr/lib/$multiarch/mosaic/plugins
 
 # --- build ---------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ for p in $all_packages; do
   [ -f "$(deb "$p")" ] || { echo "FAIL: package $p was not built: $(ls "$debs")" >&2; exit 1; }
 done
 n=$(ls "$debs"/*.deb | wc -l)
-[ "$n" -eq 6 ] || fail "expected 6 packages, found $n: $(ls "$debs")"
+[ "$n" -eq 7 ] || fail "expected 7 packages, found $n: $(ls "$debs")"
 
 # --- metadata ------------------------------------------------------------------------------
 section "package metadata"
@@ -76,6 +76,8 @@ for p in $plugins; do
   has "mosaic-plugin-$p" Depends "libc6.*"
 done
 has mosaic-plugin-fleet Depends "tmux"
+# agent works only through fleet's services (docs/services.md).
+has mosaic-plugin-agent Depends "mosaic-plugin-fleet \\(>= ${version//./\\.}\\)"
 has mosaic-plugin-fleet Depends "libyaml-cpp.*"
 for lib in libpq5 "libhiredis[0-9.]*" "libsqlite3-0" "libsodium[0-9]*"; do
   has mosaic-plugin-gateway Depends "$lib( .*)?"
@@ -177,6 +179,8 @@ run "$core" wizard
 expect "core: mosaic wizard" 3 "" "package mosaic-plugin-wizard, which is not installed"
 run "$core" fleet status
 expect "core: mosaic fleet" 3 "" "package mosaic-plugin-fleet, which is not installed"
+run "$core" agent roster
+expect "core: mosaic agent" 3 "" "package mosaic-plugin-agent, which is not installed"
 run "$core" completion bash
 expect "core: mosaic completion bash" 0
 cmp -s "$work/out" "$core/usr/share/bash-completion/completions/mosaic" ||
@@ -234,7 +238,7 @@ run "$gw" config show
 expect "core+gateway+wizard: config" 3 "" "package mosaic-plugin-config-hooks, which is not installed"
 
 section "all packages, found through the compiled-in system directory"
-all=$(extract all mosaic mosaic-plugin-config-hooks mosaic-plugin-fleet mosaic-plugin-gateway mosaic-plugin-wizard)
+all=$(extract all mosaic mosaic-plugin-agent mosaic-plugin-config-hooks mosaic-plugin-fleet mosaic-plugin-gateway mosaic-plugin-wizard)
 run "$all" --no-system-path plugins list --strict
 expect "all: plugins list --strict (no MOSAIC_PLUGIN_SYSTEM_PATH)" 0
 for p in $plugins; do
@@ -242,7 +246,7 @@ for p in $plugins; do
     fail "all: plugin $p is not listed ok from $all/$plugin_dir: $out"
 done
 run "$all" --no-system-path --help
-[ "$(commands_of)" = "completion config doctor fleet gateway help plugins version wizard yolo " ] ||
+[ "$(commands_of)" = "agent completion config doctor fleet gateway help plugins version wizard yolo " ] ||
   fail "all: commands are '$(commands_of)'"
 run "$all" fleet --help
 expect "all: fleet --help (loads fleet.so)" 0 "fleet"

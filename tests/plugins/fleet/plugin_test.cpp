@@ -40,6 +40,18 @@ struct PluginFixture : ::testing::Test {
         ::chmod((bin / name).c_str(), 0755);
     }
     void roster(const std::string& text) { write_text(host.home / "fleet/roster.yaml", text); }
+    // Agent a has its session and pane but a disabled unit and no heartbeat; b.1 has no session.
+    void verify_world() {
+        script("systemctl", "echo \"systemctl $*\" >> '" + calls.string() + "'\n"
+                            "case \"$2\" in show) printf 'Id=mosaic-agent@a.service\\nActiveState=active\\nSubState=running\\n"
+                            "UnitFileState=disabled\\n';; esac\nexit 0\n");
+        script("tmux", "echo \"tmux $*\" >> '" + calls.string() + "'\n"
+                       "case \"$*\" in *list-sessions*) printf 'a\\t1\\n';; *list-panes*) printf 'a\\t0\\t4242\\tclaude\\t0\\t1\\n';; esac\n"
+                       "exit 0\n");
+        roster("version: 1\ntmux: { socket_name: fleet }\nruntimes:\n  claude: { reset_command: /clear }\n"
+               "agents:\n  - { name: a, runtime: claude, working_directory: /w }\n  - { name: b.1, runtime: codex, "
+               "class: reviewer, working_directory: /w }\n");
+    }
     std::vector<std::string> ran() { return lines_of(read_text(calls)); }
 };
 
@@ -47,14 +59,18 @@ const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { 
 
 }  // namespace
 
-TEST_F(PluginFixture, DeclaresFleetYoloAndTheStatusService) {
+TEST_F(PluginFixture, DeclaresFleetYoloAndItsServices) {
     const auto& d = host.descriptor();
     ASSERT_EQ(d.command_count, 2u);
     EXPECT_STREQ(d.commands[0]->name, "fleet");
     EXPECT_STREQ(d.commands[1]->name, "yolo");
-    ASSERT_EQ(d.service_count, 2u);
+    ASSERT_EQ(d.service_count, 6u);
     EXPECT_STREQ(d.services[0]->name, "fleet.status");
     EXPECT_STREQ(d.services[1]->name, "fleet.doctor");
+    EXPECT_STREQ(d.services[2]->name, "fleet.roster");
+    EXPECT_STREQ(d.services[3]->name, "fleet.ps");
+    EXPECT_STREQ(d.services[4]->name, "fleet.verify");
+    EXPECT_STREQ(d.services[5]->name, "fleet.restart");
 }
 
 TEST_F(PluginFixture, StartPrintsEachUnit) {
@@ -439,4 +455,46 @@ TEST_F(SeamFixture, DoctorNamesWhatIsMissingAndWhatToDo) {
     EXPECT_THAT(by_name["systemd"]["fix"].get<std::string>(), HasSubstr("loginctl enable-linger"));
     EXPECT_EQ(by_name["units"]["fix"], "run 'mosaic fleet install-systemd'");
     EXPECT_THAT(runner.argv_lines(), ElementsAre("systemctl --user show-environment"));
+}
+
+// The services the agent plugin is built on, and fleet verify.
+TEST_F(PluginFixture, RosterServiceGivesSessionsUnitsAndResetCommands) {
+    verify_world();
+    auto r = host.call("fleet.roster");
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(r.json["socket_name"], "fleet");
+    EXPECT_EQ(r.json["roster"], (host.home / "fleet/roster.yaml").string());
+    EXPECT_TRUE(r.json["host"].is_string());
+    EXPECT_EQ(r.json["runtimes"]["claude"]["reset_command"], "/clear");
+    ASSERT_EQ(r.json["agents"].size(), 2u);
+    EXPECT_EQ(r.json["agents"][1]["name"], "b.1");
+    EXPECT_EQ(r.json["agents"][1]["session"], "b_1");
+    EXPECT_EQ(r.json["agents"][1]["unit"], "mosaic-agent@b.1.service");
+    EXPECT_EQ(r.json["agents"][1]["class"], "reviewer");
+    EXPECT_FALSE(std::filesystem::exists(calls));  // reads the roster, runs nothing
+}
+
+TEST_F(PluginFixture, VerifyListsWhatIsWrongAndExitsOne) {
+    verify_world();
+    auto r = host.run("fleet", {"verify"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_THAT(r.out, HasSubstr("a: unit mosaic-agent@a.service is not enabled"));
+    EXPECT_THAT(r.out, HasSubstr("b.1: no tmux session 'b_1' on socket 'fleet'"));
+    EXPECT_THAT(r.error, HasSubstr("fleet verify found"));
+    auto j = host.run("fleet", {"verify", "--json"});
+    EXPECT_EQ(j.code, 1);
+    auto doc = nlohmann::json::parse(j.out);
+    EXPECT_EQ(doc["ok"], false);
+    EXPECT_EQ(doc, host.call("fleet.verify").json);
+}
+
+TEST_F(PluginFixture, RestartServiceRestartsOneAgentUnderTheLock) {
+    verify_world();
+    auto r = host.call("fleet.restart", {{"agent", "b.1"}});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(r.json["restarted"][0]["unit"], "mosaic-agent@b.1.service");
+    EXPECT_THAT(lines_of(read_text(calls)), ElementsAre("systemctl --user restart mosaic-agent@b.1.service"));
+    EXPECT_FALSE(std::filesystem::exists(host.home / "fleet/run/restart.lock"));
+    EXPECT_EQ(host.call("fleet.restart", {{"agent", "zz"}}).code, 2);
+    EXPECT_EQ(host.call("fleet.restart", nlohmann::json::object()).code, 2);
 }
