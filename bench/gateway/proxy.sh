@@ -34,7 +34,7 @@ done
 for f in bin/mosaic bin/fake-provider; do
   [ -x "$build/$f" ] || { echo "proxy.sh: no $build/$f; build with tests first" >&2; exit 1; }
 done
-if [ ! -d "$here/anchors/node_modules/@portkey-ai/gateway" ]; then
+if [ ! -f "$here/anchors/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
   (cd "$here/anchors" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
 fi
 
