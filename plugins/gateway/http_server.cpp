@@ -74,6 +74,14 @@ struct IoThread {
     // however its handlers come and go (a worker that drops a cancelled request's Exchange
     // must not be able to free a connection the sweep still visits).
     std::list<std::shared_ptr<Connection>> connections;
+    // Calls f on every connection; f may close (and so unregister) the one it is given.
+    template <class F>
+    void each_connection(F f) {
+        for (auto it = connections.begin(); it != connections.end();) {
+            auto c = *it++;
+            f(*c);
+        }
+    }
     std::string date = http_date(std::time(nullptr));
     bool draining = false;
     bool forced = false;
@@ -261,8 +269,10 @@ private:
 
     // A drain closes an idle connection, but not one whose next request has begun to arrive:
     // bytes the kernel holds are read and answered. With nothing waiting, the pending read is
-    // cancelled rather than the socket closed under it: a read that completed keeps its bytes,
-    // one still waiting ends as aborted and on_read closes (or reads what came meanwhile).
+    // cancelled rather than the socket closed under it, because Asio may already have read
+    // bytes speculatively when read() started and queued their completion: a read that
+    // completed keeps its bytes, one still waiting ends as aborted and on_read closes (or
+    // reads what came meanwhile).
     void drain_idle() {
         if (waiting_in_socket()) return;  // read() takes them; the request is answered
         if (!reading_) return close();
@@ -651,10 +661,7 @@ void detail::ServerCore::start_sweep(IoThread& io) {
         if (ec) return;
         io.date = http_date(std::time(nullptr));
         auto now = Clock::now();
-        for (auto it = io.connections.begin(); it != io.connections.end();) {
-            auto c = *it++;  // sweep() may unregister c
-            c->sweep(now);
-        }
+        io.each_connection([now](Connection& c) { c.sweep(now); });
         start_sweep(io);
     });
 }
@@ -724,10 +731,7 @@ void HttpServer::serve() {
     for (auto& t : others) t.join();
     // Whatever is left (forced stop): close on this thread now that no other runs.
     for (auto& t : c.threads) {
-        while (!t->connections.empty()) {
-            auto conn = t->connections.front();
-            conn->close();
-        }
+        t->each_connection([](Connection& conn) { conn.close(); });
         t->ioc.restart();
         t->ioc.poll();  // lets closed connections' handlers run and free them
     }
@@ -743,13 +747,9 @@ void HttpServer::stop() {
         force->async_wait([&c, force](const error_code& ec) {
             if (ec) return;
             for (auto& t : c.threads)
-                asio::post(t->ioc, [&c, io = t.get()] {
+                asio::post(t->ioc, [io = t.get()] {
                     io->forced = true;
-                    for (auto it = io->connections.begin(); it != io->connections.end();) {
-                        auto conn = *it++;
-                        conn->close();
-                    }
-                    (void)c;
+                    io->each_connection([](Connection& conn) { conn.close(); });
                 });
         });
         if (c.open.load() == 0) c.finish();
@@ -758,10 +758,7 @@ void HttpServer::stop() {
         asio::post(t->ioc, [io = t.get()] {
             io->draining = true;
             auto now = Clock::now();
-            for (auto it = io->connections.begin(); it != io->connections.end();) {
-                auto conn = *it++;
-                conn->sweep(now);
-            }
+            io->each_connection([now](Connection& conn) { conn.sweep(now); });
         });
 }
 
