@@ -37,7 +37,7 @@ void define_add(CLI::App& app, AddCommand& o) {
 }
 
 int run_add(const AddCommand& o, Deps& d) {
-    AddOptions add{o.agent, !o.no_start, o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx)};
+    AddOptions add{o.agent, !o.no_start, o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx, d.home)};
     if (!o.model.empty()) add.agent.model_hint = o.model;
     if (!o.working_dir.empty()) add.agent.working_directory = o.working_dir;
     FleetReport r = add_agent(add, d.membership(), d.seams.runner);

@@ -61,7 +61,7 @@ int run_install_systemd(const InstallSystemdCommand& o, Deps& d) {
     auto tmux = support::find_program("tmux", d.path_env);
     if (!tmux) d.ctx.warn("'tmux' is not on PATH; the units name /usr/bin/tmux");
     UnitContext uc{d.ctx.executable().string(), d.home.string(), tmux.value_or("/usr/bin/tmux"), d.path_env};
-    ExtraAgentEnv model_env = o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx);
+    ExtraAgentEnv model_env = o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx, d.home);
     auto result = install_systemd(roster, uc, user_unit_dir(d.env("XDG_CONFIG_HOME"), d.user_home), d.user_home, model_env);
     if (model_env) d.ctx.out("the agents' model calls go through the gateway, each with its own token\n");
     for (const auto& p : result.written) d.ctx.out("wrote " + p.string() + "\n");

@@ -1,6 +1,7 @@
 #include "custody.hpp"
 
 #include <mosaic/error.hpp>
+#include <mosaic/support/file.hpp>
 
 #include "model_access.hpp"
 
@@ -20,9 +21,9 @@ bool gateway_installed(const Context& ctx) {
 
 }  // namespace
 
-ExtraAgentEnv gateway_model_env(const Context& ctx) {
+ExtraAgentEnv gateway_model_env(const Context& ctx, const std::filesystem::path& mosaic_home) {
     if (!gateway_installed(ctx)) return {};
-    return [&ctx](const Agent& agent, const support::EnvFile& existing) {
+    return [&ctx, mosaic_home](const Agent& agent, const support::EnvFile& existing) {
         nlohmann::json in{{"agent", agent.name}};
         auto held = held_token(existing);
         if (held) in["id"] = held->id;
@@ -35,7 +36,15 @@ ExtraAgentEnv gateway_model_env(const Context& ctx) {
         }
         GatewayGrant grant{reply.value("anthropic_base_url", ""), reply.value("openai_base_url", ""),
                            reply.value("id", 0LL), reply.value("reused", false) && held ? held->token : reply.value("token", "")};
-        return model_env_values(agent.runtime, grant);
+        AgentExtras extras;
+        if (agent.runtime == "pi") {
+            std::filesystem::path models = pi_agent_dir(mosaic_home, agent.name) / "models.json";
+            extras.files.emplace_back(models, pi_models_json(support::read_file(models), models, grant));
+            extras.env = model_env_values(agent.runtime, grant, models.parent_path().string());
+        } else {
+            extras.env = model_env_values(agent.runtime, grant);
+        }
+        return extras;
     };
 }
 

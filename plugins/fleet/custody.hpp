@@ -5,6 +5,7 @@
 // plugin, or no installed gateway, nothing changes.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -15,10 +16,11 @@
 namespace mosaic::fleet {
 
 // What install-systemd and add pass as ExtraAgentEnv: the agent's model_env_values, minting
-// or reusing its token through gateway.agent_token. An empty function when there is no
+// or reusing its token through gateway.agent_token, and for a pi agent its models.json
+// (pi_models_json, in pi_agent_dir under `mosaic_home`). An empty function when there is no
 // installed gateway. A gateway that is installed but cannot mint (stopped, no admin token)
 // fails with its reason and says how to go on without it (--no-gateway).
-ExtraAgentEnv gateway_model_env(const Context& ctx);
+ExtraAgentEnv gateway_model_env(const Context& ctx, const std::filesystem::path& mosaic_home);
 
 // Revokes every token of `agent` through gateway.revoke_agent_tokens; std::nullopt when there
 // is no installed gateway.

@@ -58,9 +58,12 @@ FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, s
         fs::path env_path = agent_env_path(paths.mosaic_home, agent.name);
         std::string existing = support::read_file(env_path).value_or("");
         auto owned = agent_env_values(updated, *updated.find(agent.name), paths.user_home);
-        if (options.extra_env) owned.merge(options.extra_env(agent, support::EnvFile::parse(existing, env_path.string())));
+        AgentExtras extras;
+        if (options.extra_env) extras = options.extra_env(agent, support::EnvFile::parse(existing, env_path.string()));
+        owned.merge(extras.env);
         std::string env_text = render_agent_env_file(existing, env_path.string(), owned);
 
+        write_agent_files(extras);
         support::write_file_atomic(paths.roster, text);
         support::write_file_atomic(env_path, env_text, {.mode = 0600, .force_mode = true});
     }

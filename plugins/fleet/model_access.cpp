@@ -2,14 +2,19 @@
 
 #include <charconv>
 
+#include <mosaic/error.hpp>
+#include <mosaic/support/file.hpp>
+
 namespace mosaic::fleet {
 
 namespace {
 constexpr const char* anthropic_url = "ANTHROPIC_BASE_URL";
 constexpr const char* openai_url = "OPENAI_BASE_URL";
+constexpr const char* pi_agent_dir_key = "PI_CODING_AGENT_DIR";
 }  // namespace
 
-std::map<std::string, std::string> model_env_values(const std::string& runtime, const GatewayGrant& g) {
+std::map<std::string, std::string> model_env_values(const std::string& runtime, const GatewayGrant& g,
+                                                    const std::string& pi_dir) {
     std::map<std::string, std::string> out{{key_gateway_token_id, std::to_string(g.token_id)}};
     if (runtime == "claude") {
         out[anthropic_url] = g.anthropic_base_url;
@@ -22,13 +27,39 @@ std::map<std::string, std::string> model_env_values(const std::string& runtime, 
         out["ANTHROPIC_API_KEY"] = g.token;
         out[openai_url] = g.openai_base_url;
         out["OPENAI_API_KEY"] = g.token;
+        if (runtime == "pi") out[pi_agent_dir_key] = pi_dir;
     }
     return out;
 }
 
+std::filesystem::path pi_agent_dir(const std::filesystem::path& mosaic_home, const std::string& agent) {
+    return mosaic_home / "fleet/agents" / (agent + ".pi");
+}
+
+std::string pi_models_json(const std::optional<std::string>& existing, const std::filesystem::path& path,
+                           const GatewayGrant& grant) {
+    nlohmann::ordered_json models = nlohmann::ordered_json::object();
+    if (existing) models = support::parse_ordered_json_text(*existing, path);
+    auto malformed = [&](const std::string& what) {
+        return Error(exit_usage, "'" + path.string() + "': " + what + "; fix it, or remove the file and run the command again");
+    };
+    if (!models.is_object()) throw malformed("the top level is not a JSON object");
+    auto& providers = models["providers"];
+    if (providers.is_null()) providers = nlohmann::ordered_json::object();
+    if (!providers.is_object()) throw malformed("'providers' is not an object");
+    for (const auto& [name, url] : {std::pair{"anthropic", grant.anthropic_base_url}, {"openai", grant.openai_base_url}}) {
+        auto& provider = providers[name];
+        if (provider.is_null()) provider = nlohmann::ordered_json::object();
+        if (!provider.is_object()) throw malformed(std::string("'providers.") + name + "' is not an object");
+        provider["baseUrl"] = url;
+    }
+    return models.dump(2) + "\n";
+}
+
 const std::vector<std::string>& model_env_keys() {
     static const std::vector<std::string> keys{key_gateway_token_id, anthropic_url,    "ANTHROPIC_AUTH_TOKEN",
-                                               "ANTHROPIC_API_KEY",  openai_url,       "OPENAI_API_KEY"};
+                                               "ANTHROPIC_API_KEY",  openai_url,       "OPENAI_API_KEY",
+                                               pi_agent_dir_key};
     return keys;
 }
 

@@ -4,6 +4,7 @@
 // wiring asks the gateway for the token (custody.cpp).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,9 +29,26 @@ struct GatewayGrant {
 //   claude:          ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN (sent as a bearer token)
 //   codex, opencode: OPENAI_BASE_URL, OPENAI_API_KEY
 //   pi, and a runtime the roster declares: both providers' base URL and key
-//                    (ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, OPENAI_BASE_URL, OPENAI_API_KEY)
+//                    (ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, OPENAI_BASE_URL, OPENAI_API_KEY);
+//                    pi also PI_CODING_AGENT_DIR = `pi_dir` (see pi_models_json)
 // plus MOSAIC_GATEWAY_TOKEN_ID.
-std::map<std::string, std::string> model_env_values(const std::string& runtime, const GatewayGrant& grant);
+std::map<std::string, std::string> model_env_values(const std::string& runtime, const GatewayGrant& grant,
+                                                    const std::string& pi_dir = "");
+
+// Pi reads its keys from ANTHROPIC_API_KEY and OPENAI_API_KEY but its base URLs only from
+// `models.json` in its agent directory (PI_CODING_AGENT_DIR, else ~/.pi/agent): a provider
+// entry there with only `baseUrl` routes that built-in provider elsewhere and keeps its models.
+// Each pi agent gets a directory of its own, <home>/fleet/agents/<agent>.pi (private like the
+// env files: Pi keeps its sessions and logins there), so its calls cannot leave through the
+// user's own Pi settings or stored logins.
+std::filesystem::path pi_agent_dir(const std::filesystem::path& mosaic_home, const std::string& agent);
+
+// `existing` (the models.json there, if any) with providers.anthropic.baseUrl and
+// providers.openai.baseUrl set to the grant's URLs; every other key kept. A file that does not
+// parse, or is not an object with an object `providers`, throws mosaic::Error naming `path`
+// (nothing is written).
+std::string pi_models_json(const std::optional<std::string>& existing, const std::filesystem::path& path,
+                           const GatewayGrant& grant);
 
 // Every key model_env_values may write, for any runtime.
 const std::vector<std::string>& model_env_keys();

@@ -134,6 +134,14 @@ fs::path agent_env_path(const fs::path& mosaic_home, const std::string& agent) {
     return mosaic_home / "fleet/agents" / (agent + ".env");
 }
 
+namespace {
+const support::WriteOptions agent_file_mode{.mode = 0600, .force_mode = true, .private_dirs = true};
+}  // namespace
+
+void write_agent_files(const AgentExtras& extras) {
+    for (const auto& [path, content] : extras.files) support::write_file_atomic(path, content, agent_file_mode);
+}
+
 InstallResult install_systemd(const Roster& roster, const UnitContext& ctx, const fs::path& unit_dir,
                               const std::string& user_home, const ExtraAgentEnv& extra) {
     // The env files are read by systemd for units that run commands: nobody else may write them.
@@ -155,7 +163,11 @@ InstallResult install_systemd(const Roster& roster, const UnitContext& ctx, cons
         fs::path p = agent_env_path(ctx.home, agent.name);
         std::string existing = support::read_file(p).value_or("");
         auto owned = agent_env_values(roster, agent, user_home);
-        if (extra) owned.merge(extra(agent, support::EnvFile::parse(existing, p.string())));
+        if (extra) {
+            AgentExtras extras = extra(agent, support::EnvFile::parse(existing, p.string()));
+            owned.merge(extras.env);
+            for (auto& [path, content] : extras.files) files.push_back({path, std::move(content), agent_file_mode});
+        }
         files.push_back({p, render_agent_env_file(existing, p.string(), owned), env_mode});
     }
     InstallResult result;

@@ -51,13 +51,20 @@ struct InstallResult {
     std::vector<std::filesystem::path> written;
 };
 
-// Extra env-file lines for one agent, given its env file as it is (the gateway's model
-// access, model_access.hpp); empty when there are none.
-using ExtraAgentEnv = std::function<std::map<std::string, std::string>(const Agent&, const support::EnvFile& existing)>;
+// Extra env-file lines for one agent, and files its runtime reads (Pi's models.json), given
+// its env file as it is (the gateway's model access, model_access.hpp); empty when none.
+struct AgentExtras {
+    std::map<std::string, std::string> env;
+    std::vector<std::pair<std::filesystem::path, std::string>> files;  // written 0600, directories 0700
+};
+using ExtraAgentEnv = std::function<AgentExtras(const Agent&, const support::EnvFile& existing)>;
+
+// Writes `extras.files` (0600, in 0700 directories).
+void write_agent_files(const AgentExtras& extras);
 
 // Reads every existing env file first (a file that does not parse stops everything before
 // anything is written), then writes the two units and one env file per agent atomically
-// (0600: they may hold the agent's gateway token), with `extra`'s lines when given.
+// (0600: they may hold the agent's gateway token), with `extra`'s lines and files when given.
 // A directory of env files others can write is refused (mosaic::Error(exit_refused)).
 InstallResult install_systemd(const Roster& roster, const UnitContext& ctx, const std::filesystem::path& unit_dir,
                               const std::string& user_home, const ExtraAgentEnv& extra = {});

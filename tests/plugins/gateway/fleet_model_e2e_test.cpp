@@ -1,7 +1,8 @@
 // The fleet's model calls through the gateway, as a user sets it up: `gateway install` with
 // the provider's key, `fleet add` giving the agent its own token, `fleet launch` starting a
 // fake claude in a tmux pane (real tmux, private socket) that streams a message through the
-// gateway, `gateway usage` counting it, `fleet remove` revoking the token.
+// gateway, `gateway usage` counting it, `fleet remove` revoking the token; a fake pi that
+// finds the gateway the way Pi does, through its models.json.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -110,6 +111,75 @@ TEST_F(FleetThroughGateway, AnAgentStreamsThroughTheGatewayWithItsOwnTokenUntilI
                            {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(after.status, 401) << after.body;
     EXPECT_FALSE(std::filesystem::exists(env_file));
+}
+
+// Pi takes its keys from the environment but its base URLs only from models.json in its agent
+// directory (PI_CODING_AGENT_DIR, else ~/.pi/agent). The fake pi reads what Pi reads for its
+// built-in Anthropic provider: providers.anthropic.baseUrl there (default
+// https://api.anthropic.com), ANTHROPIC_API_KEY sent as x-api-key, POST <baseUrl>/v1/messages.
+// The user's own ~/.pi/agent/models.json sends Anthropic calls straight to the provider: the
+// agent must not follow it.
+TEST_F(FleetThroughGateway, APiAgentReachesTheProviderOnlyThroughTheGateway) {
+    if (!have_program("tmux") || !have_program("python3")) GTEST_SKIP() << "needs tmux and python3";
+    std::filesystem::create_directories(env.home / ".pi/agent");
+    std::ofstream(env.home / ".pi/agent/models.json") << json{{"providers", {{"anthropic", {{"baseUrl", fake.url()}}}}}}.dump();
+    auto request = env.root / "request.json";
+    std::ofstream(request) << json{{"model", "claude-test"}, {"max_tokens", 16}, {"stream", true},
+                                   {"messages", {{{"role", "user"}, {"content", "hi"}}}}}.dump();
+    env.write_script("pi", "#!/usr/bin/env python3\n"
+                           "import json, os, sys, time, urllib.request\n"
+                           "sys.stderr = open('" + answer.string() + ".err', 'w', buffering=1)\n"
+                           "d = os.environ.get('PI_CODING_AGENT_DIR') or os.path.join(os.environ['HOME'], '.pi/agent')\n"
+                           "base = 'https://api.anthropic.com'\n"
+                           "try:\n"
+                           "    base = json.load(open(os.path.join(d, 'models.json')))['providers']['anthropic']['baseUrl']\n"
+                           "except (OSError, KeyError):\n"
+                           "    pass\n"
+                           "req = urllib.request.Request(base + '/v1/messages', data=open('" + request.string() + "', 'rb').read(), headers={\n"
+                           "    'x-api-key': os.environ.get('ANTHROPIC_API_KEY', ''), 'anthropic-version': '2023-06-01',\n"
+                           "    'content-type': 'application/json'})\n"
+                           "answer = urllib.request.urlopen(req).read()\n"
+                           "open('" + answer.string() + ".part', 'wb').write(answer)\n"
+                           "os.rename('" + answer.string() + ".part', '" + answer.string() + "')\n"
+                           "time.sleep(600)\n");
+    ASSERT_EQ(env.mosaic({"gateway", "install"}).exit_code, 0);
+    auto add = env.mosaic({"fleet", "add", "pi-1", "--runtime", "pi", "--no-start", "--working-dir", env.root.string()});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    auto pi_dir = env.mosaic_home / "fleet/agents/pi-1.pi";
+    EXPECT_EQ(mosaic::support::EnvFile::load(env_file.parent_path() / "pi-1.env").get("PI_CODING_AGENT_DIR"), pi_dir.string());
+    struct stat st{};
+    ASSERT_EQ(::stat(pi_dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+
+    auto launch = env.mosaic({"fleet", "launch", "pi-1"});
+    ASSERT_EQ(launch.exit_code, 0) << launch.err;
+    ASSERT_TRUE(poll_until([&] { return std::filesystem::exists(answer); }))
+        << tmux.run({"capture-pane", "-p", "-t", "=pi-1"}).out << read(answer.string() + ".err");
+    EXPECT_EQ(read(answer), fake_provider::joined(fake_provider::anthropic_events("claude-test")));
+    // The provider saw the gateway's key, not the agent's token: the call went through the gateway.
+    EXPECT_EQ(fake.recorded().back()["headers"]["x-api-key"], fake.anthropic_key);
+    json usage;
+    ASSERT_TRUE(poll_until([&] {
+        usage = json::parse(env.mosaic({"gateway", "usage", "--agent", "pi-1", "--json"}).out);
+        return usage["totals"]["requests"] == 1;
+    })) << usage;
+
+    // install-systemd again keeps what a user added to the agent's models.json.
+    auto models = json::parse(read(pi_dir / "models.json"));
+    models["providers"]["ollama"] = {{"baseUrl", "http://localhost:11434/v1"}};
+    std::ofstream(pi_dir / "models.json") << models.dump();
+    ASSERT_EQ(env.mosaic({"fleet", "install-systemd"}).exit_code, 0);
+    models = json::parse(read(pi_dir / "models.json"));
+    EXPECT_EQ(models["providers"]["ollama"]["baseUrl"], "http://localhost:11434/v1");
+    EXPECT_EQ(models["providers"]["anthropic"]["baseUrl"], url() + "/anthropic");
+    EXPECT_EQ(models["providers"]["openai"]["baseUrl"], url() + "/openai/v1");
+    // One that does not parse stops install-systemd, named, and is left as it was.
+    std::ofstream(pi_dir / "models.json") << "{\"providers\": ";
+    auto broken = env.mosaic({"fleet", "install-systemd"});
+    EXPECT_EQ(broken.exit_code, 2);
+    EXPECT_THAT(broken.err, HasSubstr((pi_dir / "models.json").string()));
+    EXPECT_EQ(read(pi_dir / "models.json"), "{\"providers\": ");
+    tmux.run({"kill-server"});
 }
 
 TEST_F(FleetThroughGateway, NoGatewayLeavesTheEnvFileWithoutModelAccess) {
