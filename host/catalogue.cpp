@@ -6,7 +6,7 @@ const std::vector<CatalogueEntry>& first_party_catalogue() {
     static const std::vector<CatalogueEntry> entries{
         {"agent", "mosaic-plugin-agent", {"agent"}, {"agent."}},
         {"config-hooks", "mosaic-plugin-config-hooks", {"config"}, {"hooks.", "config."}},
-        {"fleet", "mosaic-plugin-fleet", {"fleet", "yolo"}, {"fleet."}},
+        {"fleet", "mosaic-plugin-fleet", {"fleet", "yolo", "compose-contract"}, {"fleet."}},
         {"gateway", "mosaic-plugin-gateway", {"gateway"}, {"gateway."}},
         {"wizard", "mosaic-plugin-wizard", {"wizard"}, {}},
     };

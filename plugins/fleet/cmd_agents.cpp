@@ -97,6 +97,7 @@ void define_yolo(CLI::App& app, YoloCommand& o) {
     app.add_option("runtime", o.runtime, "claude, codex, opencode or pi")->required();
     app.add_option("--model", o.model, "model passed to the runtime's own model flag");
     app.add_option("args", o.args, "arguments after -- go to the runtime");
+    app.add_flag("--no-contract", o.no_contract, "start the runtime without the Mosaic contract (compose-contract)");
 }
 
 int run_yolo_command(const YoloCommand& o, Deps& d) {
@@ -106,7 +107,13 @@ int run_yolo_command(const YoloCommand& o, Deps& d) {
     std::map<std::string, std::string> env;
     if (auto name = d.env("MOSAIC_AGENT_NAME"); name && valid_agent_name(*name))
         env = model_env_of(support::EnvFile::load(agent_env_path(d.home, *name)));
-    run_yolo(o.runtime, o.model.empty() ? std::nullopt : std::optional(o.model), o.args, d.path_env, d.seams.exec, env);
+    std::vector<std::string> args = o.args;
+    if (!o.no_contract) {
+        ContractDelivery contract = yolo_contract(o.runtime, d);
+        args.insert(args.begin(), contract.args.begin(), contract.args.end());
+        env.insert(contract.env.begin(), contract.env.end());
+    }
+    run_yolo(o.runtime, o.model.empty() ? std::nullopt : std::optional(o.model), args, d.path_env, d.seams.exec, env);
     return exit_failed;  // not reached: run_yolo execs or throws
 }
 

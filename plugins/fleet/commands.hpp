@@ -10,6 +10,7 @@
 
 #include <mosaic/cli.hpp>
 
+#include "contract.hpp"
 #include "control.hpp"
 #include "deps.hpp"
 #include "profiles.hpp"
@@ -77,9 +78,21 @@ int run_heartbeat_command(const HeartbeatCommand& o, Deps& d);
 struct YoloCommand {
     std::string runtime, model;
     std::vector<std::string> args;
+    bool no_contract = false;
 };
 void define_yolo(CLI::App& app, YoloCommand& o);
 int run_yolo_command(const YoloCommand& o, Deps& d);
+
+// cmd_contract.cpp: compose-contract, and the contract `yolo` hands its runtime
+struct ComposeContractCommand {
+    std::string runtime;
+    bool json = false;
+};
+void define_compose_contract(CLI::App& app, ComposeContractCommand& o);
+int run_compose_contract(const ComposeContractCommand& o, Deps& d);
+// The contract for `runtime` in this environment (MOSAIC_AGENT_NAME, the roster when there
+// is one) and how the runtime gets it (contract.hpp).
+ContractDelivery yolo_contract(const std::string& runtime, Deps& d);
 
 // What `fleet ps` shows, collected with the settings of the environment (cmd_agents.cpp).
 PsReport ps_report(Deps& d);

@@ -44,6 +44,16 @@ constexpr const char* heartbeat_help =
     "intervals; readiness working, idle, stuck, stale (beat stopped, session still there), dead\n"
     "(process or session gone), unknown.";
 
+constexpr const char* contract_help =
+    "The contract is the mosaic home's AGENTS.md, SOUL.md, USER.md and TOOLS.md, in that order,\n"
+    "each followed by its overlay (AGENTS.local.md, ...: yours; mosaic never writes them), then,\n"
+    "when MOSAIC_AGENT_NAME names a roster agent, a Fleet-Comms block: the agent's identity, how\n"
+    "to message its peers, the peer table (orchestrators flagged) and the tmux socket. 'mosaic\n"
+    "yolo' hands it to claude and pi as --append-system-prompt TEXT, to codex as -c\n"
+    "developer_instructions=TEXT, to opencode as OPENCODE_CONFIG_CONTENT {\"instructions\": [FILE]}\n"
+    "(FILE in <home>/fleet/run). --json shows the text and those arguments. Exit 2 for an unknown\n"
+    "runtime, a contract over 100 KiB or an invalid roster.";
+
 constexpr std::array fleet_commands{
     cli::command<&define_init, &run_init>("init", "print a starter roster, or write it with --write"),
     cli::command<&define_install_systemd, &run_install_systemd>(
@@ -83,9 +93,13 @@ public:
         cli::command<&define_yolo, &run_yolo_command>(
             "yolo", "run an agent runtime with its permission prompts off",
             "Replaces this process. claude: --dangerously-skip-permissions; codex:\n"
-            "--dangerously-bypass-approvals-and-sandbox; opencode and pi run as they are. Exit 2 for an\n"
-            "unknown runtime, 69 when it is not on PATH.",
-            "yolo <runtime> [--model M] [-- ARGS...]"),
+            "--dangerously-bypass-approvals-and-sandbox; opencode and pi run as they are. The runtime\n"
+            "gets the Mosaic contract (see 'mosaic compose-contract --help') unless --no-contract. Exit 2\n"
+            "for an unknown runtime, 69 when it is not on PATH.",
+            "yolo <runtime> [--model M] [--no-contract] [-- ARGS...]"),
+        cli::command<&define_compose_contract, &run_compose_contract>(
+            "compose-contract", "print the instructions an agent starts with (what 'mosaic yolo' gives the runtime)",
+            contract_help, "compose-contract <runtime> [--json]"),
     };
     static constexpr std::array services{
         cli::Service<Deps>{"fleet.status", "the fleet status document (as 'mosaic fleet status --json')", &serve_status},

@@ -2,6 +2,8 @@
 
 #include <mosaic/support/file.hpp>
 
+#include "contract_files.hpp"
+
 namespace mosaic::wizard {
 
 namespace {
@@ -112,6 +114,12 @@ ApplyReport apply(const Context& ctx, Settings& settings, const Answers& a, cons
         // Without config-hooks the answers still go to the wizard's own state file, so a
         // re-run remembers them (and never asks again for a skipped key).
         r.config_changed = settings.set(config_values(a));
+        r.contract_files = write_starter_contract_files(ctx.home(), a);
+        if (!r.contract_files.empty()) {
+            std::string names;
+            for (const auto& n : r.contract_files) names += (names.empty() ? "" : ", ") + n;
+            step(ctx, "Writing the starter contract (" + names + ") in " + ctx.home().string());
+        }
         if (ex.config_plugin) r.completed.insert(Stage::config);
     }
     if (stages.count(Stage::provider)) {

@@ -25,6 +25,7 @@ struct ApplyReport {
 
     bool config_changed = false;
     bool credentials_written = false;
+    std::vector<std::string> contract_files;    // starter contract files created (contract_files.hpp)
 
     bool hooks_ran = false;
     std::vector<std::string> hooks_installed;   // ids from hooks.install

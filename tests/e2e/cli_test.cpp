@@ -97,6 +97,7 @@ TEST(UnknownCommand, OfAFirstPartyPluginNamesItsPackageAndExits3) {
     EXPECT_EQ(r.err,
               "mosaic: error: the 'gateway' command is provided by package mosaic-plugin-gateway, which is not installed\n");
     EXPECT_TRUE(contains(env.mosaic({"yolo"}).err, "package mosaic-plugin-fleet"));
+    EXPECT_TRUE(contains(env.mosaic({"compose-contract", "claude"}).err, "package mosaic-plugin-fleet"));
     EXPECT_TRUE(contains(env.mosaic({"config"}).err, "package mosaic-plugin-config-hooks"));
     EXPECT_TRUE(contains(env.mosaic({"wizard"}).err, "package mosaic-plugin-wizard"));
     EXPECT_TRUE(contains(env.mosaic({"agent"}).err, "package mosaic-plugin-agent"));

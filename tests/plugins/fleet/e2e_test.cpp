@@ -266,6 +266,48 @@ TEST_F(FleetE2E, YoloPassesFlagsToFakeClaudeAndCodex) {
     EXPECT_THAT(r.err, HasSubstr("known runtimes: claude, codex, opencode, pi"));
 }
 
+// The contract reaches each runtime where that runtime reads extra instructions. Each fake
+// reads it back the way its runtime would and prints it: claude and pi the value of
+// --append-system-prompt; codex the TOML value of `-c developer_instructions=...` (parsed
+// with Python's tomllib); opencode the files OPENCODE_CONFIG_CONTENT's `instructions` names.
+TEST_F(FleetE2E, YoloHandsEachRuntimeTheContractWhereItReadsExtraInstructions) {
+    if (!fleet_test::have_program("python3")) GTEST_SKIP() << "needs python3";
+    write_text(env.mosaic_home / "AGENTS.md", "Work \"carefully\"; $(no shell) \\ here.\n");
+    write_text(env.mosaic_home / "AGENTS.local.md", "Metric units, always.\n");
+    write_text(env.mosaic_home / "SOUL.md", "Calm — and brief.\n");
+    env.env["MOSAIC_AGENT_NAME"] = "b";
+    auto composed = env.mosaic({"compose-contract", "codex"});
+    ASSERT_EQ(composed.exit_code, 0) << composed.err;
+    const std::string contract = composed.out;
+    EXPECT_THAT(contract, HasSubstr("Work \"carefully\"; $(no shell) \\ here.\n\nMetric units, always.\n\nCalm — and brief.\n"));
+    EXPECT_THAT(contract, HasSubstr("You are agent `b` (class worker, runtime codex)"));
+    EXPECT_THAT(contract, HasSubstr("| a | worker | claude |"));
+    EXPECT_THAT(contract, HasSubstr("tmux -L " + tmux.name()));
+
+    const std::string head = "#!/usr/bin/env python3\nimport json, os, sys\nargs = sys.argv[1:]\n";
+    const std::string flag_value = "print(args[args.index('--append-system-prompt') + 1], end='')\n";
+    env.write_script("claude", head + flag_value);
+    env.write_script("pi", head + flag_value);
+    env.write_script("codex", head + "import tomllib\nkv = args[args.index('-c') + 1]\n"
+                                     "print(tomllib.loads(kv)['developer_instructions'], end='')\n");
+    env.write_script("opencode", head + "cfg = json.loads(os.environ['OPENCODE_CONFIG_CONTENT'])\n"
+                                        "print(cfg['theme'] + '|', end='')\n"
+                                        "print(''.join(open(f).read() for f in cfg['instructions']), end='')\n");
+    env.env["OPENCODE_CONFIG_CONTENT"] = R"({"theme": "mine"})";
+    for (const char* rt : {"claude", "pi", "codex"}) {
+        auto r = env.mosaic({"yolo", rt});
+        EXPECT_EQ(r.exit_code, 0) << rt << r.err;
+        EXPECT_EQ(r.out, contract) << rt;
+    }
+    auto r = env.mosaic({"yolo", "opencode"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "mine|" + contract);
+
+    env.write_script("claude", "#!/bin/sh\nprintf '%s|' claude \"$@\"; echo\n");
+    r = env.mosaic({"yolo", "claude", "--no-contract"});
+    EXPECT_EQ(r.out, "claude|--dangerously-skip-permissions|\n");
+}
+
 TEST_F(FleetE2E, LaunchOfARuntimeNotOnPathExits69AndLeavesNoSession) {
     auto tmux_program = mosaic::support::find_program("tmux");
     if (!tmux_program) GTEST_SKIP() << "tmux is not installed";

@@ -61,9 +61,10 @@ const char* kRoster = "version: 1\ntmux: { socket_name: fleet }\nagents:\n  - { 
 
 TEST_F(PluginFixture, DeclaresFleetYoloAndItsServices) {
     const auto& d = host.descriptor();
-    ASSERT_EQ(d.command_count, 2u);
+    ASSERT_EQ(d.command_count, 3u);
     EXPECT_STREQ(d.commands[0]->name, "fleet");
     EXPECT_STREQ(d.commands[1]->name, "yolo");
+    EXPECT_STREQ(d.commands[2]->name, "compose-contract");
     ASSERT_EQ(d.service_count, 6u);
     EXPECT_STREQ(d.services[0]->name, "fleet.status");
     EXPECT_STREQ(d.services[1]->name, "fleet.doctor");

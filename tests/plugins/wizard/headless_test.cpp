@@ -281,3 +281,29 @@ TEST_F(WizardHeadless, YesFlagIsHeadlessEvenOnATerminal) {
     EXPECT_TRUE(host.prompts.empty());
     EXPECT_TRUE(world.gateway_running);
 }
+
+TEST_F(WizardHeadless, WritesTheStarterContractFromTheIdentityAndNeverReplacesAUsersFile) {
+    host.env["MOSAIC_AGENT_NAME"] = "Ops Bot";
+    host.env["MOSAIC_AGENT_INTENT"] = "devops";
+    host.env["MOSAIC_ADMIN_NAME"] = "Root";
+    std::filesystem::create_directories(host.home);
+    std::ofstream(host.home / "SOUL.md") << "my own soul\n";
+    auto r = host.run("wizard", {});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_TRUE(contains(r.out, "Writing the starter contract (AGENTS.md, USER.md, TOOLS.md)")) << r.out;
+    EXPECT_TRUE(contains(read(host.home / "AGENTS.md"), "You are Ops Bot")) << read(host.home / "AGENTS.md");
+    EXPECT_TRUE(contains(read(host.home / "AGENTS.md"), "DevOps and operations"));
+    EXPECT_TRUE(contains(read(host.home / "USER.md"), "Your operator is Root."));
+    EXPECT_EQ(read(host.home / "SOUL.md"), "my own soul\n");
+    EXPECT_FALSE(std::filesystem::exists(host.home / "AGENTS.local.md"));
+
+    // A second run, with the user's edit and another name: every file stays as it is.
+    std::ofstream(host.home / "AGENTS.md") << "edited\n";
+    host.env["MOSAIC_AGENT_NAME"] = "Other";
+    r = host.run("wizard", {});
+    ASSERT_EQ(r.code, 0) << r.error;
+    EXPECT_FALSE(contains(r.out, "starter contract"));
+    EXPECT_EQ(read(host.home / "AGENTS.md"), "edited\n");
+    for (const auto& e : std::filesystem::directory_iterator(host.home))
+        EXPECT_EQ(e.path().filename().string().find(".starter-"), std::string::npos) << e.path();
+}
