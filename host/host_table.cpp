@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "catalogue.hpp"
+#include "crash_report.hpp"
 #include "loader.hpp"
 #include "output.hpp"
 
@@ -177,24 +178,9 @@ void Runtime::fail(Instance& in, int code, std::string message) {
     in.failure = std::move(message);
 }
 
-Instance& Runtime::instance(const PluginEntry& entry) {
-    for (auto& in : instances_)
-        if (in.entry == &entry) return in;
-    Instance& in = instances_.emplace_back();
-    in.runtime = this;
-    in.entry = &entry;
-    in.data_dir = settings_.home + "/plugins/" + entry.name;
-
-    if (settings_.debug_plugins)
-        output::err("mosaic: plugins: loading '" + entry.library_path + "' for plugin '" + entry.name + "'\n");
-    LoadResult loaded = load_plugin(entry.library_path, *entry.manifest);
-    if (!loaded.descriptor) {
-        if (settings_.debug_plugins) output::err("mosaic: plugins: " + loaded.error + "\n");
-        fail(in, MOSAIC_EXIT_REFUSED, loaded.error);
-        return in;
-    }
-    in.descriptor = loaded.descriptor;
-
+namespace {
+// The host table a plugin instance is given (plugin_abi.h).
+void fill_host_table(Instance& in) {
     mosaic_host_v1& t = in.table;
     t.abi_major = MOSAIC_ABI_MAJOR;
     t.abi_minor = MOSAIC_ABI_MINOR;
@@ -214,11 +200,39 @@ Instance& Runtime::instance(const PluginEntry& entry) {
     t.set_error = h_set_error;
     t.emit_result = h_emit_result;
     t.call_service = h_call_service;
+}
+}  // namespace
+
+Instance& Runtime::instance(const PluginEntry& entry) {
+    for (auto& in : instances_)
+        if (in.entry == &entry) return in;
+    Instance& in = instances_.emplace_back();
+    in.runtime = this;
+    in.entry = &entry;
+    in.data_dir = settings_.home + "/plugins/" + entry.name;
+
+    if (settings_.debug_plugins)
+        output::err("mosaic: plugins: loading '" + entry.library_path + "' for plugin '" + entry.name + "'\n");
+    install_plugin_crash_report();
+    LoadResult loaded;
+    {
+        PluginCrashScope scope(entry.name, entry.library_path, "loading");
+        loaded = load_plugin(entry.library_path, *entry.manifest);
+    }
+    if (!loaded.descriptor) {
+        if (settings_.debug_plugins) output::err("mosaic: plugins: " + loaded.error + "\n");
+        fail(in, MOSAIC_EXIT_REFUSED, loaded.error);
+        return in;
+    }
+    in.descriptor = loaded.descriptor;
+
+    fill_host_table(in);
 
     in.state = Instance::State::initialising;
     mosaic_status st;
     int rc;
     try {
+        PluginCrashScope scope(entry.name, entry.library_path, "starting");
         rc = in.descriptor->init(&in.table, &in.ctx, &st);
     } catch (...) {
         fail(in, MOSAIC_EXIT_FAILED, "plugin '" + entry.name + "' failed to start: it threw " + exception_text());
@@ -243,6 +257,7 @@ int Runtime::run_command(const PluginEntry& entry, const std::vector<std::string
     mosaic_status st;
     int rc;
     try {
+        PluginCrashScope scope(entry.name, entry.library_path, "running command '" + args[0] + "'");
         rc = in.descriptor->run(in.ctx, args[0].c_str(), static_cast<int32_t>(args.size()), argv.data(), &st);
     } catch (...) {
         error = "command '" + args[0] + "' of plugin '" + entry.name + "' failed with " + exception_text();
@@ -269,6 +284,7 @@ int Runtime::call_service(const std::string& name, const std::string& json_in, s
     mosaic_status st;
     int rc;
     try {
+        PluginCrashScope scope(entry->name, entry->library_path, "serving '" + name + "'");
         rc = in.descriptor->call(in.ctx, name.c_str(), json_in.c_str(), &st);
     } catch (...) {
         out = "service '" + name + "' of plugin '" + entry->name + "' failed with " + exception_text();
@@ -288,6 +304,7 @@ void Runtime::shutdown_all() {
         init_order_.pop_back();
         if (in->descriptor->shutdown == nullptr) continue;
         try {
+            PluginCrashScope scope(in->entry->name, in->entry->library_path, "stopping");
             in->descriptor->shutdown(in->ctx);
         } catch (...) {
             // A plugin that throws on the way out must not take the exit status with it.

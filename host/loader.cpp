@@ -4,6 +4,10 @@
 #include "loader.hpp"
 
 #include <dlfcn.h>
+#include <elf.h>
+
+#include <cstdio>
+#include <cstring>
 
 #include <filesystem>
 #include <stdexcept>
@@ -29,9 +33,65 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& opened_libraries() {
 }
 }  // namespace
 
+namespace {
+
+bool read_at(std::FILE* f, long offset, void* out, std::size_t size) {
+    return std::fseek(f, offset, SEEK_SET) == 0 && std::fread(out, 1, size, f) == size;
+}
+
+// This process's own ELF header: a plugin must match its class, byte order and machine.
+const Elf64_Ehdr* own_header() {
+    static Elf64_Ehdr header{};
+    static bool read = [] {
+        std::FILE* f = std::fopen("/proc/self/exe", "rb");
+        if (!f) return false;
+        bool ok = read_at(f, 0, &header, sizeof header);
+        std::fclose(f);
+        return ok;
+    }();
+    return read ? &header : nullptr;
+}
+
+// Why the dynamic loader must not map `path` (a file dlopen would crash on or misread), or "".
+std::string unloadable_reason(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return "";  // dlopen names the error
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, std::fclose);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    Elf64_Ehdr h{};
+    if (ec || !read_at(f, 0, &h, sizeof h) || std::memcmp(h.e_ident, ELFMAG, SELFMAG) != 0)
+        return "it is not an ELF shared library";
+    const Elf64_Ehdr* own = own_header();
+    if (h.e_ident[EI_CLASS] != ELFCLASS64 || (own && (h.e_ident[EI_DATA] != own->e_ident[EI_DATA] ||
+                                                       h.e_machine != own->e_machine)))
+        return "it was built for another machine (ELF class, byte order or architecture)";
+    if (h.e_type != ET_DYN) return "it is an ELF file but not a shared library";
+    auto too_short = [&](std::uint64_t needed) {
+        return "it is truncated (" + std::to_string(size) + " bytes; its ELF headers describe " + std::to_string(needed) + ")";
+    };
+    std::uint64_t sections_end = h.e_shoff + std::uint64_t(h.e_shnum) * h.e_shentsize;
+    std::uint64_t program_end = h.e_phoff + std::uint64_t(h.e_phnum) * h.e_phentsize;
+    if (sections_end > size) return too_short(sections_end);
+    if (program_end > size || h.e_phentsize != sizeof(Elf64_Phdr)) return too_short(program_end);
+    for (std::uint16_t i = 0; i < h.e_phnum; ++i) {
+        Elf64_Phdr ph{};
+        if (!read_at(f, static_cast<long>(h.e_phoff + i * sizeof ph), &ph, sizeof ph)) return too_short(program_end);
+        if (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz > size) return too_short(ph.p_offset + ph.p_filesz);
+    }
+    return "";
+}
+
+}  // namespace
+
 LoadResult load_plugin(const std::string& library, const manifest::Manifest& expected) {
     namespace dll = boost::dll;
     LoadResult r;
+    // A truncated library would be mapped and crash the host (SIGBUS) when touched.
+    if (std::string why = unloadable_reason(library); !why.empty()) {
+        r.error = "cannot load '" + library + "': " + why;
+        return r;
+    }
     auto owned = std::make_unique<dll::shared_library>();
     std::error_code ec;
     owned->load(library, static_cast<dll::load_mode::type>(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), ec);
