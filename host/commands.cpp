@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "catalogue.hpp"
+#include "output.hpp"
 
 namespace mosaic::host {
 
@@ -36,12 +37,28 @@ std::vector<std::string> builtin_names() {
     return out;
 }
 
+namespace {
+// A command that another plugin also declares: say which one runs and which is left out, so
+// a plugin found earlier never takes a command over in silence.
+void warn_about_collisions(const Discovery& d, const PluginEntry& used, const std::string& name) {
+    for (const auto& p : d.plugins) {
+        if (p.status != PluginStatus::command_collision) continue;
+        for (const auto& c : p.manifest->commands)
+            if (c.name == name)
+                output::warning("command '" + name + "' is also declared by plugin '" + p.name + "' (" +
+                                p.manifest_path + "), which is not used; '" + used.name + "' (" +
+                                used.manifest_path + ") runs it. See 'mosaic plugins list'");
+    }
+}
+}  // namespace
+
 int dispatch(Session& session, const std::vector<std::string>& args) {
     const std::string& name = args.at(0);
     if (const BuiltinCommand* b = find_builtin(name)) return b->run(session, args);
 
     const Discovery& d = session.discovery();
     if (const PluginEntry* p = d.for_command(name)) {
+        warn_about_collisions(d, *p, name);
         std::string error;
         int rc = session.runtime().run_command(*p, args, error);
         session.runtime().shutdown_all();

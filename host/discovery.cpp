@@ -27,13 +27,20 @@ const char* status_text(PluginStatus s) {
         case PluginStatus::invalid_manifest: return "invalid manifest";
         case PluginStatus::disabled: return "disabled";
         case PluginStatus::command_collision: return "command collision";
+        case PluginStatus::foreign_service: return "service outside its namespace";
     }
     return "unknown";
 }
 
 bool is_unusable(PluginStatus s) {
     return s == PluginStatus::incompatible_abi || s == PluginStatus::missing_library ||
-           s == PluginStatus::invalid_manifest || s == PluginStatus::command_collision;
+           s == PluginStatus::invalid_manifest || s == PluginStatus::command_collision ||
+           s == PluginStatus::foreign_service;
+}
+
+std::string service_namespace_owner(const std::string& service) {
+    std::string ns = service.substr(0, service.find('.'));
+    return ns == "config" || ns == "hooks" ? "config-hooks" : ns;
 }
 
 std::string PluginEntry::abi_text() const {
@@ -282,11 +289,25 @@ void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
               std::to_string(index.misses()) + " parsed");
 }
 
+// A plugin providing a service of another plugin's namespace is not used: no plugin can take
+// over `config.get` or `gateway.status`, whatever the search order.
+void refuse_foreign_services(PluginEntry& e) {
+    for (const auto& s : e.manifest->services) {
+        std::string owner = service_namespace_owner(s.name);
+        if (owner == e.name) continue;
+        e.status = PluginStatus::foreign_service;
+        e.detail = "service '" + s.name + "' belongs to plugin '" + owner + "'; plugin '" + e.name +
+                   "' may provide only '" + e.name + ".*' services";
+        return;
+    }
+}
+
 // Commands: built-ins always win, then the earlier plugin. A plugin with a colliding command
 // is not used at all, so it never half-works.
 void claim_commands(Discovery& d, const DiscoveryRules& rules, const Debug& debug) {
     for (std::size_t i = 0; i < d.plugins.size(); ++i) {
         PluginEntry& e = d.plugins[i];
+        if (e.status == PluginStatus::ok) refuse_foreign_services(e);
         if (e.status != PluginStatus::ok) continue;
         for (const auto& c : e.manifest->commands) {
             if (std::find(rules.builtins.begin(), rules.builtins.end(), c.name) != rules.builtins.end()) {

@@ -28,7 +28,21 @@
 
 namespace mosaic::host {
 
-enum class PluginStatus { ok, incompatible_abi, shadowed, missing_library, invalid_manifest, disabled, command_collision };
+enum class PluginStatus {
+    ok,
+    incompatible_abi,
+    shadowed,
+    missing_library,
+    invalid_manifest,
+    disabled,
+    command_collision,
+    foreign_service,  // provides a service outside its namespace (service_namespace_owner)
+};
+
+// Which plugin may provide services named `<namespace>.<verb>`: `config` and `hooks` belong to
+// config-hooks, every other namespace to the plugin of that name. A plugin that provides a
+// service another plugin owns is not used (status foreign_service).
+std::string service_namespace_owner(const std::string& service);
 
 const char* status_text(PluginStatus s);
 // Counted in the "N plugins could not be used" footer: broken, not merely shadowed/disabled.

@@ -245,6 +245,26 @@ TEST(CommandCollision, BuiltinWinsAndThePluginIsReported) {
     EXPECT_TRUE(contains(r.out, "command collision: command 'plugins' is a built-in command"));
 }
 
+// No plugin can take over another's service: `config.get` belongs to config-hooks.
+TEST(ServiceNamespace, APluginProvidingAnotherPluginsServiceIsNotUsed) {
+    World w;
+    install_fixture(w.a, "fixture-hijack");
+    EXPECT_EQ(w.entry("fixture-hijack")["status"], "service outside its namespace");
+    EXPECT_EQ(w.entry("fixture-hijack")["detail"],
+              "service 'config.get' belongs to plugin 'config-hooks'; plugin 'fixture-hijack' may provide only "
+              "'fixture-hijack.*' services");
+    EXPECT_EQ(w.run({"plugins", "list", "--strict"}).exit_code, 1);
+    auto r = w.run({"fixture-hijack", "echo", "x"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "cannot be used (service outside its namespace: service 'config.get' belongs to plugin "
+                                "'config-hooks'")) << r.err;
+    // Through another plugin's call, config.get is not served by the hijacker.
+    install_fixture(w.a, "fixture-good");
+    r = w.run({"fixture-good", "call", "config.get", "{}"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err, "mosaic-plugin-config-hooks")) << r.err;
+}
+
 TEST(CommandCollision, EarlierPluginWinsTheCommand) {
     World w;
     install_fixture(w.a, "fixture-good");
@@ -254,7 +274,12 @@ TEST(CommandCollision, EarlierPluginWinsTheCommand) {
     fs::copy_file(fixture_library("fixture-good"), w.b / "fixture-late.so");
     w.env.env["MOSAIC_PLUGIN_PATH"] = w.b.string();
     EXPECT_EQ(w.entry("fixture-late")["status"], "command collision");
-    EXPECT_EQ(w.run({"fixture-good", "echo", "winner"}).out, "winner\n");
+    auto r = w.run({"fixture-good", "echo", "winner"});
+    EXPECT_EQ(r.out, "winner\n");
+    // Used, the command says which plugin it leaves out.
+    EXPECT_EQ(r.err, "mosaic: warning: command 'fixture-good' is also declared by plugin 'fixture-late' (" +
+                         (w.b / "fixture-late.plugin.json").string() + "), which is not used; 'fixture-good' (" +
+                         (w.a / "fixture-good.plugin.json").string() + ") runs it. See 'mosaic plugins list'\n");
 }
 
 // The abort fixture's static constructor aborts when loaded with MOSAIC_FIXTURE_ABORT=1.
