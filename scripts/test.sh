@@ -36,7 +36,9 @@ ctest --test-dir "$root/build" -j2 --output-on-failure --timeout 600
 
 if [ "$quick" -eq 0 ]; then
   echo "== build (address,undefined sanitizers)"
-  "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DMOSAIC_SANITIZE=address,undefined
+  # -Og -g1: the sanitizers find the same errors and report file:line; the build takes half
+  # the time of -O1 -g (most of it was optimising and describing header-only templates).
+  "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1" -DMOSAIC_SANITIZE=address,undefined
   echo "== tests under sanitizers"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$root/build-asan" -j2 --output-on-failure --timeout 900

@@ -10,8 +10,8 @@
 # invariant; the crash input is copied to BUILD_DIR/fuzz-artifacts/<target>/ (commit it
 # under tests/fuzz/corpus/<target>/ once fixed, so the replay test keeps it fixed).
 #
-# Environment: MOSAIC_FUZZ_JOBS (build parallelism, default 1), MOSAIC_FUZZ_TARGETS (a
-# space-separated subset of the targets), MOSAIC_FUZZ_SEED (libFuzzer's -seed: the same seed
+# Environment: MOSAIC_FUZZ_JOBS (build parallelism, and how many targets run at once; default
+# 1), MOSAIC_FUZZ_TARGETS (a space-separated subset of the targets), MOSAIC_FUZZ_SEED (libFuzzer's -seed: the same seed
 # replays the same sequence of mutations, so a run is repeatable up to where time cuts it;
 # default: a new random seed each run, printed in the log), MOSAIC_FUZZ_KEEP=1 (keep the
 # temporary corpora).
@@ -51,24 +51,44 @@ if [ "${MOSAIC_FUZZ_KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-failed=()
-summary=()
-for t in $targets; do
-  exe="$build/bin/fuzz_$t"
-  if [ ! -x "$exe" ]; then
-    echo "run.sh: no fuzz target '$t' ($exe)" >&2
-    failed+=("$t(missing)")
-    continue
-  fi
+# One target's run, in the background: its log, and its exit status in $work/<target>/rc.
+run_target() {
+  local t=$1 exe="$build/bin/fuzz_$1" rc
   mkdir -p "$work/$t/corpus" "$work/$t/tmp" "$build/fuzz-artifacts/$t"
   cp -- "$root/tests/fuzz/corpus/$t"/* "$work/$t/corpus/"
-  echo "== $t: ${seconds} s"
   set +e
   (cd "$work/$t" && TMPDIR="$work/$t/tmp" "$exe" ${seed_flag[@]+"${seed_flag[@]}"} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-artifacts/$t/" "$work/$t/corpus") >"$work/$t/log" 2>&1
   rc=$?
   set -e
   cp "$work/$t/log" "$build/fuzz-artifacts/$t/last-run.log"
+  echo "$rc" >"$work/$t/rc"
+}
+
+# MOSAIC_FUZZ_JOBS targets at a time (each libFuzzer run uses one core), reported in order.
+failed=()
+summary=()
+running=0
+for t in $targets; do
+  if [ ! -x "$build/bin/fuzz_$t" ]; then
+    echo "run.sh: no fuzz target '$t' ($build/bin/fuzz_$t)" >&2
+    failed+=("$t(missing)")
+    continue
+  fi
+  echo "== $t: ${seconds} s"
+  run_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+for t in $targets; do
+  [ -x "$build/bin/fuzz_$t" ] || continue  # counted above
+  if [ ! -f "$work/$t/rc" ]; then
+    echo "run.sh: '$t' left no result (see $work/$t)" >&2
+    failed+=("$t(no result)")
+    continue
+  fi
+  rc=$(cat "$work/$t/rc")
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$t/log" | tail -1)
   newcorp=$(find "$work/$t/corpus" -type f | wc -l)
