@@ -1,9 +1,10 @@
 # mosaic_add_plugin(NAME <name> SOURCES <src>... [LIBRARIES <lib>...] [NO_INSTALL]
 #                   [OUTPUT_DIRECTORY <dir>] [COMPONENT <component>])
 #
-# Builds <name>.so with hidden visibility and -Wl,-z,defs (every symbol resolved at link
-# time), writes <name>.plugin.json beside it with mosaic-plugin-manifest, and installs both
-# into MOSAIC_PLUGIN_INSTALL_DIR (component <name> unless COMPONENT says otherwise). Also
+# Builds <name>.so with hidden visibility, -Wl,-z,defs (every symbol resolved at link time)
+# and a version script that exports mosaic_plugin_query alone, writes <name>.plugin.json
+# beside it with mosaic-plugin-manifest, and installs both into MOSAIC_PLUGIN_INSTALL_DIR
+# (component <name> unless COMPONENT says otherwise). Also
 # defines the OBJECT library <name>_objects, which tests link with the in-process FakeHost.
 include_guard(GLOBAL)
 
@@ -36,7 +37,10 @@ function(mosaic_add_plugin)
 
   add_library(${P_NAME} MODULE)
   target_link_libraries(${P_NAME} PRIVATE ${objects})
-  target_link_options(${P_NAME} PRIVATE -Wl,-z,defs)
+  # Export exactly mosaic_plugin_query (the version script beside this file).
+  set(_mosaic_plugin_map ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/mosaic-plugin.map)
+  target_link_options(${P_NAME} PRIVATE -Wl,-z,defs "-Wl,--version-script=${_mosaic_plugin_map}")
+  set_property(TARGET ${P_NAME} APPEND PROPERTY LINK_DEPENDS ${_mosaic_plugin_map})
   set_target_properties(${P_NAME} PROPERTIES
     PREFIX "" OUTPUT_NAME ${P_NAME} SUFFIX ".so"
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
