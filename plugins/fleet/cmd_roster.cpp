@@ -31,6 +31,7 @@ void define_add(CLI::App& app, AddCommand& o) {
     app.add_option("--class", o.agent.agent_class, "agent class (default worker)");
     app.add_option("--model", o.model, "model hint passed to the runtime");
     app.add_option("--working-dir", o.working_dir, "working directory of the agent's session");
+    app.add_option("--reports-to", o.reports_to, "the agent of the roster this one reports to");
     app.add_flag("--no-start", o.no_start, "do not start the agent's unit");
     app.add_flag("--no-gateway", o.no_gateway,
                  "do not give the agent a gateway token and the gateway's URLs, even with a gateway installed");
@@ -40,6 +41,7 @@ int run_add(const AddCommand& o, Deps& d) {
     AddOptions add{o.agent, !o.no_start, o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx)};
     if (!o.model.empty()) add.agent.model_hint = o.model;
     if (!o.working_dir.empty()) add.agent.working_directory = o.working_dir;
+    if (!o.reports_to.empty()) add.agent.reports_to = o.reports_to;
     FleetReport r = add_agent(add, d.membership(), d.seams.runner);
     d.ctx.out("added '" + add.agent.name + "' to " + d.roster_path.string() + "\n");
     return report_units(d.ctx, "started", r);

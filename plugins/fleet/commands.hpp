@@ -24,7 +24,7 @@ int run_init(const InitOptions& o, Deps& d);
 
 struct AddCommand {
     Agent agent;
-    std::string model, working_dir;
+    std::string model, working_dir, reports_to;
     bool no_start = false, no_gateway = false;
 };
 void define_add(CLI::App& app, AddCommand& o);
