@@ -13,14 +13,19 @@ void define_init(CLI::App& app, InitOptions& o) {
                  "with --write: replace an existing roster (the old one is kept as roster.yaml.mosaic-bak-<stamp>)");
 }
 
+void report_roster_written(const Context& ctx, const std::filesystem::path& roster, const WriteResult& written,
+                           const std::string& what) {
+    if (written.backup) ctx.out("kept the previous roster as " + written.backup->string() + "\n");
+    ctx.out("wrote " + roster.string() + " (" + what + "); next: 'mosaic fleet install-systemd'\n");
+}
+
 int run_init(const InitOptions& o, Deps& d) {
     InitResult r = init_roster(o, d.roster_path);
     if (!r.written) {
         d.ctx.out(r.text);
         return 0;
     }
-    if (r.backup) d.ctx.out("kept the previous roster as " + r.backup->string() + "\n");
-    d.ctx.out("wrote " + d.roster_path.string() + " (profile '" + o.profile + "'); next: 'mosaic fleet install-systemd'\n");
+    report_roster_written(d.ctx, d.roster_path, {r.backup}, "profile '" + o.profile + "'");
     return 0;
 }
 

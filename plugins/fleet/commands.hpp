@@ -4,6 +4,7 @@
 // print; every decision lives in the domain files.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ namespace mosaic::fleet {
 // cmd_roster.cpp: init, add, remove
 void define_init(CLI::App& app, InitOptions& o);
 int run_init(const InitOptions& o, Deps& d);
+
+// "kept the previous roster as ..." (with a backup), "wrote <roster> (<what>); next: ...".
+void report_roster_written(const Context& ctx, const std::filesystem::path& roster, const WriteResult& written,
+                           const std::string& what);
 
 struct AddCommand {
     Agent agent;
