@@ -7,7 +7,8 @@ namespace mosaic::fleet {
 
 void define_init(CLI::App& app, InitOptions& o) {
     app.add_option("--profile", o.profile,
-                   "minimal (one claude agent) or software-delivery (planner, two coders, a reviewer); default minimal");
+                   "minimal (one claude agent) or software-delivery (planner, two coders, a reviewer); default "
+                   "minimal. 'mosaic fleet provision' writes the team profiles of 'mosaic fleet profile list'");
     app.add_flag("--write", o.write, "write <home>/fleet/roster.yaml instead of printing");
     app.add_flag("--force", o.force,
                  "with --write: replace an existing roster (the old one is kept as roster.yaml.mosaic-bak-<stamp>)");

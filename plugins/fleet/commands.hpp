@@ -42,6 +42,25 @@ struct RemoveCommand {
 void define_remove(CLI::App& app, RemoveCommand& o);
 int run_remove(const RemoveCommand& o, Deps& d);
 
+// cmd_profiles.cpp: profile list, profile show, provision
+struct ProfileListCommand { bool json = false; };
+void define_profile_list(CLI::App& app, ProfileListCommand& o);
+int run_profile_list(const ProfileListCommand& o, Deps& d);
+
+struct ProfileShowCommand {
+    std::string id;
+    bool json = false;
+};
+void define_profile_show(CLI::App& app, ProfileShowCommand& o);
+int run_profile_show(const ProfileShowCommand& o, Deps& d);
+
+struct ProvisionCommand {
+    std::string profile;
+    bool full = false, write = false, force = false;
+};
+void define_provision(CLI::App& app, ProvisionCommand& o);
+int run_provision(const ProvisionCommand& o, Deps& d);
+
 // cmd_units.cpp: install-systemd, start, stop, status, restart
 struct InstallSystemdCommand { bool no_gateway = false; };
 void define_install_systemd(CLI::App& app, InstallSystemdCommand& o);
