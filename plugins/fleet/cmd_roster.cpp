@@ -7,10 +7,17 @@ namespace mosaic::fleet {
 
 void define_init(CLI::App& app, InitOptions& o) {
     app.add_option("--profile", o.profile,
-                   "minimal (one claude agent) or software-delivery (planner, two coders, a reviewer); default minimal");
+                   "minimal (one claude agent) or software-delivery (planner, two coders, a reviewer); default "
+                   "minimal. 'mosaic fleet provision' writes the team profiles of 'mosaic fleet profile list'");
     app.add_flag("--write", o.write, "write <home>/fleet/roster.yaml instead of printing");
     app.add_flag("--force", o.force,
                  "with --write: replace an existing roster (the old one is kept as roster.yaml.mosaic-bak-<stamp>)");
+}
+
+void report_roster_written(const Context& ctx, const std::filesystem::path& roster, const WriteResult& written,
+                           const std::string& what) {
+    if (written.backup) ctx.out("kept the previous roster as " + written.backup->string() + "\n");
+    ctx.out("wrote " + roster.string() + " (" + what + "); next: 'mosaic fleet install-systemd'\n");
 }
 
 int run_init(const InitOptions& o, Deps& d) {
@@ -19,8 +26,7 @@ int run_init(const InitOptions& o, Deps& d) {
         d.ctx.out(r.text);
         return 0;
     }
-    if (r.backup) d.ctx.out("kept the previous roster as " + r.backup->string() + "\n");
-    d.ctx.out("wrote " + d.roster_path.string() + " (profile '" + o.profile + "'); next: 'mosaic fleet install-systemd'\n");
+    report_roster_written(d.ctx, d.roster_path, {r.backup}, "profile '" + o.profile + "'");
     return 0;
 }
 
@@ -31,6 +37,7 @@ void define_add(CLI::App& app, AddCommand& o) {
     app.add_option("--class", o.agent.agent_class, "agent class (default worker)");
     app.add_option("--model", o.model, "model hint passed to the runtime");
     app.add_option("--working-dir", o.working_dir, "working directory of the agent's session");
+    app.add_option("--reports-to", o.reports_to, "the agent of the roster this one reports to");
     app.add_flag("--no-start", o.no_start, "do not start the agent's unit");
     app.add_flag("--no-gateway", o.no_gateway,
                  "do not give the agent a gateway token and the gateway's URLs, even with a gateway installed");
@@ -40,6 +47,7 @@ int run_add(const AddCommand& o, Deps& d) {
     AddOptions add{o.agent, !o.no_start, o.no_gateway ? ExtraAgentEnv{} : gateway_model_env(d.ctx, d.home)};
     if (!o.model.empty()) add.agent.model_hint = o.model;
     if (!o.working_dir.empty()) add.agent.working_directory = o.working_dir;
+    if (!o.reports_to.empty()) add.agent.reports_to = o.reports_to;
     FleetReport r = add_agent(add, d.membership(), d.seams.runner);
     d.ctx.out("added '" + add.agent.name + "' to " + d.roster_path.string() + "\n");
     return report_units(d.ctx, "started", r);

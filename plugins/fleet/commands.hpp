@@ -4,6 +4,7 @@
 // print; every decision lives in the domain files.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,9 +24,13 @@ namespace mosaic::fleet {
 void define_init(CLI::App& app, InitOptions& o);
 int run_init(const InitOptions& o, Deps& d);
 
+// "kept the previous roster as ..." (with a backup), "wrote <roster> (<what>); next: ...".
+void report_roster_written(const Context& ctx, const std::filesystem::path& roster, const WriteResult& written,
+                           const std::string& what);
+
 struct AddCommand {
     Agent agent;
-    std::string model, working_dir;
+    std::string model, working_dir, reports_to;
     bool no_start = false, no_gateway = false;
 };
 void define_add(CLI::App& app, AddCommand& o);
@@ -37,6 +42,25 @@ struct RemoveCommand {
 };
 void define_remove(CLI::App& app, RemoveCommand& o);
 int run_remove(const RemoveCommand& o, Deps& d);
+
+// cmd_profiles.cpp: profile list, profile show, provision
+struct ProfileListCommand { bool json = false; };
+void define_profile_list(CLI::App& app, ProfileListCommand& o);
+int run_profile_list(const ProfileListCommand& o, Deps& d);
+
+struct ProfileShowCommand {
+    std::string id;
+    bool json = false;
+};
+void define_profile_show(CLI::App& app, ProfileShowCommand& o);
+int run_profile_show(const ProfileShowCommand& o, Deps& d);
+
+struct ProvisionCommand {
+    std::string profile;
+    bool full = false, write = false, force = false;
+};
+void define_provision(CLI::App& app, ProvisionCommand& o);
+int run_provision(const ProvisionCommand& o, Deps& d);
 
 // cmd_units.cpp: install-systemd, start, stop, status, restart
 struct InstallSystemdCommand { bool no_gateway = false; };

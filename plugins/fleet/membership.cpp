@@ -50,6 +50,9 @@ FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, s
         }
         if (roster.find(agent.name))
             throw Error(exit_refused, "agent '" + agent.name + "' is already in '" + paths.roster.string() + "'");
+        if (agent.reports_to && !roster.find(*agent.reports_to))
+            throw Error(exit_usage, "--reports-to '" + support::escape_for_message(*agent.reports_to) +
+                                        "' is not an agent of '" + paths.roster.string() + "'");
         if (agent.name == roster.holder_session)
             throw Error(exit_usage, "agent name '" + agent.name + "' is the holder session's name");
 

@@ -32,7 +32,8 @@ struct MembershipPaths {
 // (exit_refused) a fleet or agents directory others can write (support::insecure_directory).
 
 // Validates the name, the runtime (a known runtime or one the roster's `runtimes` names)
-// and uniqueness (exit_usage / exit_refused), writes the roster and the env file, then
+// and uniqueness (exit_usage / exit_refused) and that its reports_to, if any, is an agent of
+// the roster (exit_usage), writes the roster and the env file, then
 // starts mosaic-agent@<name>.service unless told not to. Returns the start outcome (empty
 // report when not started). A roster that does not exist yet is created.
 FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, support::CommandRunner& runner);
@@ -40,6 +41,7 @@ FleetReport add_agent(const AddOptions& options, const MembershipPaths& paths, s
 // Stops the agent's unit first (unless `stop` is false; a failed stop leaves the roster as it
 // was and is reported), then removes the agent from the roster. The env file is kept when it
 // holds lines the user wrote, else removed; the lines fleet wrote (model access included) go.
+// An agent others report to (reports_to) is refused (exit_refused) before anything is stopped.
 FleetReport remove_agent(const std::string& name, bool stop, const MembershipPaths& paths,
                          support::CommandRunner& runner);
 

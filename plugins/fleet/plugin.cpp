@@ -13,9 +13,10 @@ constexpr const char* fleet_help =
     "\n"
     "exit status: 0 ok; 1 a unit or tmux failed (the other units still ran), or the user's\n"
     "systemd cannot be reached; 2 bad input or an invalid roster (key and line named); 3 no\n"
-    "roster yet, or 'init --write' found one and no --force. 'launch' exits 64 without a known\n"
-    "agent name and 69 without tmux or its runtime, for its systemd unit. 'ps' exits 0 even when\n"
-    "systemd or tmux cannot be read: their columns show '-' and a warning names the failure.\n"
+    "roster yet, or 'init --write' or 'provision --write' found one and no --force. 'launch'\n"
+    "exits 64 without a known agent name and 69 without tmux or its runtime, for its systemd\n"
+    "unit. 'ps' exits 0 even when systemd or tmux cannot be read: their columns show '-' and a\n"
+    "warning names the failure.\n"
     "\n"
     "'restart' holds <home>/fleet/run/restart.lock while it runs (overlapping restarts wait,\n"
     "--max-wait, then break it with a warning; a dead owner's lock is broken at once); the\n"
@@ -54,8 +55,33 @@ constexpr const char* contract_help =
     "(FILE in <home>/fleet/run). --json shows the text and those arguments. Exit 2 for an unknown\n"
     "runtime, a contract over 100 KiB or an invalid roster.";
 
+constexpr const char* profile_help =
+    "A profile is a tree of seats under one lead seat. A seat (planner, coder, reviewer, ...) has a\n"
+    "class (orchestrator, worker, researcher, reviewer), a runtime, an optional model hint, the\n"
+    "seat it reports to, and a count: 'floor' agents in the floor, 'full' agents in the full team.\n"
+    "The floor is the smallest team the profile works with: the seats whose class the profile's\n"
+    "floor lists, each at its floor count. 'mosaic fleet provision' writes either as a roster.";
+
+constexpr const char* provision_help =
+    "Prints the roster of the profile's floor (or of the full team, --full), then its topology as\n"
+    "comments, so that the whole output is a roster. A seat of count 1 gives the agent <seat>,\n"
+    "else <seat>-1 to <seat>-<count>; each agent's reports_to is the agent of the seat its seat\n"
+    "reports to. --write writes it as 'init --write' does: under the roster's lock, refused (exit 3)\n"
+    "when a roster exists unless --force, which keeps the old one as roster.yaml.mosaic-bak-<stamp>.";
+
+constexpr std::array profile_commands{
+    cli::command<&define_profile_list, &run_profile_list>(
+        "list", "the built-in team profiles: id, title, lead, agents in the floor and in the full team"),
+    cli::command<&define_profile_show, &run_profile_show>(
+        "show", "a profile's description, lead, floor and seat tree (who reports to whom)"),
+};
+
 constexpr std::array fleet_commands{
     cli::command<&define_init, &run_init>("init", "print a starter roster, or write it with --write"),
+    cli::group<profile_commands>("profile", "the built-in team profiles 'provision' writes as a roster", profile_help),
+    cli::command<&define_provision, &run_provision>(
+        "provision", "print the roster of a team profile (its floor, or --full), or write it with --write",
+        provision_help),
     cli::command<&define_install_systemd, &run_install_systemd>(
         "install-systemd", "write the systemd user units and per-agent env files (with gateway tokens when installed)"),
     cli::command<&run_start>("start", "start the holder, then every agent"),
@@ -89,7 +115,7 @@ public:
     static constexpr std::array commands{
         cli::group<fleet_commands>(
             "fleet", "manage the agent fleet (tmux sessions under systemd user units)", fleet_help,
-            "fleet init|install-systemd|start|stop|status|ps|restart|launch|heartbeat|add|remove|verify [args]"),
+            "fleet init|profile|provision|install-systemd|start|stop|status|ps|restart|launch|heartbeat|add|remove|verify [args]"),
         cli::command<&define_yolo, &run_yolo_command>(
             "yolo", "run an agent runtime with its permission prompts off",
             "Replaces this process. claude: --dangerously-skip-permissions; codex:\n"

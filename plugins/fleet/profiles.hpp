@@ -32,9 +32,21 @@ struct InitResult {
     std::optional<std::filesystem::path> backup;  // where the replaced roster was kept
 };
 
-// Validates the profile; with `write`, writes `roster_path` atomically under the roster's
-// file lock (membership.hpp). An existing file without `force`, or a directory others can
-// write, throws mosaic::Error(exit_refused) and is left alone.
+// Validates the profile; with `write`, writes `roster_path` with write_roster().
 InitResult init_roster(const InitOptions& options, const std::filesystem::path& roster_path);
+
+// The comment and settings every generated roster starts with, up to its `agents:`; `command`
+// is the command line that wrote it ("mosaic fleet init --profile minimal").
+std::string roster_header(const std::string& command);
+
+struct WriteResult {
+    std::optional<std::filesystem::path> backup;  // where the replaced roster was kept
+};
+
+// Writes `text` to `roster_path` atomically under the roster's file lock (membership.hpp). An
+// existing file without `force`, or a directory others can write, throws
+// mosaic::Error(exit_refused) and is left alone; with `force` the old file is kept beside it as
+// roster.yaml.mosaic-bak-<stamp>.
+WriteResult write_roster(const std::filesystem::path& roster_path, const std::string& text, bool force);
 
 }  // namespace mosaic::fleet

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -132,7 +133,7 @@ Agent read_agent(const Reader& r, const YAML::Node& node, std::size_t index) {
     std::string path = "agents[" + std::to_string(index) + "]";
     Agent a;
     bool has_name = false, has_runtime = false;
-    r.each(node, path, {"name", "runtime", "class", "model_hint", "working_directory"},
+    r.each(node, path, {"name", "runtime", "class", "model_hint", "working_directory", "reports_to"},
            [&](const std::string& key, const YAML::Node& v, const std::string& shown) {
                if (key == "name") {
                    a.name = r.string(v, shown);
@@ -150,6 +151,8 @@ Agent read_agent(const Reader& r, const YAML::Node& node, std::size_t index) {
                    a.model_hint = r.optional_string(v, shown);
                } else if (key == "working_directory") {
                    a.working_directory = r.optional_string(v, shown);
+               } else if (key == "reports_to") {
+                   a.reports_to = r.optional_string(v, shown);
                }
            });
     if (!has_name) r.fail("agent '" + path + "' has no 'name'", node.Mark());
@@ -229,6 +232,13 @@ std::vector<std::string> Roster::agent_names() const {
     return names;
 }
 
+std::vector<std::string> Roster::reports_of(const std::string& name) const {
+    std::vector<std::string> names;
+    for (const auto& a : agents)
+        if (a.reports_to == name) names.push_back(a.name);
+    return names;
+}
+
 namespace {
 
 void read_tmux_section(const Reader& r, const YAML::Node& v, Roster& roster) {
@@ -258,6 +268,39 @@ void read_runtimes(const Reader& r, const YAML::Node& v, Roster& roster) {
                        settings.reset_command = r.optional_string(rv, s);
                    });
         roster.runtimes[rt] = settings;
+    }
+}
+
+// Every reports_to names another agent of the roster, and following them never comes back to
+// where it started (a walk up from each agent, each agent walked once).
+void check_reports_to(const Reader& r, const Roster& roster, const std::vector<YAML::Mark>& marks) {
+    const auto& agents = roster.agents;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < agents.size(); ++i) index.emplace(agents[i].name, i);
+    auto boss_of = [&](std::size_t i) { return agents[i].reports_to ? index.at(*agents[i].reports_to) : agents.size(); };
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        const auto& to = agents[i].reports_to;
+        if (to && *to == agents[i].name) r.fail("agent '" + agents[i].name + "' reports to itself", marks[i]);
+        if (to && !index.count(*to))
+            r.fail("agent '" + agents[i].name + "' reports to '" + *to + "', which is not an agent of the roster", marks[i]);
+    }
+    enum State : char { unseen, on_walk, done };
+    std::vector<State> state(agents.size(), unseen);
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        std::vector<std::size_t> walk;
+        std::size_t j = i;
+        for (; j < agents.size() && state[j] == unseen; j = boss_of(j)) {
+            state[j] = on_walk;
+            walk.push_back(j);
+        }
+        if (j < agents.size() && state[j] == on_walk) {
+            std::string chain = agents[j].name;
+            for (std::size_t k = boss_of(j); k != j; k = boss_of(k)) chain += " -> " + agents[k].name;
+            r.fail("agents report to each other in a cycle (" + chain + " -> " + agents[j].name +
+                       "); break it with another reports_to",
+                   marks[j]);
+        }
+        for (auto k : walk) state[k] = done;
     }
 }
 
@@ -307,6 +350,7 @@ Roster parse_roster(const std::string& text, const std::string& origin) {
     for (std::size_t i = 0; i < roster.agents.size(); ++i)
         if (session_of(roster.agents[i].name) == roster.holder_session)
             r.fail("agent name '" + roster.agents[i].name + "' is the holder session's name", marks[i]);
+    check_reports_to(r, roster, marks);
     return roster;
 }
 
@@ -348,6 +392,7 @@ std::string roster_text_with_agent(const std::optional<std::string>& current_tex
     if (agent.agent_class != "worker") entry["class"] = agent.agent_class;
     if (agent.model_hint) entry["model_hint"] = *agent.model_hint;
     if (agent.working_directory) entry["working_directory"] = *agent.working_directory;
+    if (agent.reports_to) entry["reports_to"] = *agent.reports_to;
     entry.SetStyle(YAML::EmitterStyle::Flow);
     if (!root["agents"] || root["agents"].IsNull()) root["agents"] = YAML::Node(YAML::NodeType::Sequence);
     root["agents"].push_back(entry);
@@ -358,6 +403,14 @@ std::string roster_text_with_agent(const std::optional<std::string>& current_tex
 std::string roster_text_without_agent(const std::string& current_text, const std::string& name,
                                       const std::string& origin) {
     Roster expected = parse_roster(current_text, origin);
+    if (auto reports = expected.reports_of(name); !reports.empty()) {
+        std::string names;
+        for (const auto& n : reports) names += (names.empty() ? "'" : ", '") + n + "'";
+        bool one = reports.size() == 1;
+        throw Error(exit_refused, names + (one ? " reports" : " report") + " to '" + name + "'; remove " +
+                                      (one ? "it first, or change its" : "them first, or change their") +
+                                      " reports_to in '" + origin + "'");
+    }
     YAML::Node root = load_node(current_text, origin);
     YAML::Node kept(YAML::NodeType::Sequence);
     for (const auto& entry : root["agents"])

@@ -9,10 +9,12 @@
 //     agents:
 //       - { name: planner, runtime: claude, class: orchestrator, model_hint: opus,
 //           working_directory: ~/src/x }
+//       - { name: coder-1, runtime: codex, reports_to: planner }
 // An absent tmux.socket_name means the default tmux socket: no `-L` anywhere. Unknown keys,
 // wrong types, a bad agent name, a missing runtime, duplicate names, text that is not UTF-8
 // and control characters (raw in the file or in a value) throw mosaic::Error(exit_usage)
-// naming the file, the key and the line.
+// naming the file, the key and the line. So does a `reports_to` that names no other agent of
+// the roster, or agents that report to each other in a cycle.
 #pragma once
 
 #include <filesystem>
@@ -29,6 +31,7 @@ struct Agent {
     std::string agent_class = "worker";
     std::optional<std::string> model_hint;
     std::optional<std::string> working_directory;
+    std::optional<std::string> reports_to;  // another agent of the roster; nullopt: reports to nobody
 
     bool operator==(const Agent&) const = default;
 };
@@ -52,6 +55,8 @@ struct Roster {
 
     const Agent* find(const std::string& name) const;
     std::vector<std::string> agent_names() const;
+    // The agents whose reports_to is `name`, in roster order.
+    std::vector<std::string> reports_of(const std::string& name) const;
 };
 
 // `origin` names the file in error messages.
@@ -76,7 +81,8 @@ std::string working_directory_of(const Roster& roster, const Agent& agent, const
 
 // Editing the file (fleet add/remove): the new text, which reads back as the current roster
 // plus / minus that agent (checked; mosaic::Error(exit_usage) when yaml-cpp cannot write it
-// so). Comments are not kept (yaml-cpp does not keep them).
+// so). Comments are not kept (yaml-cpp does not keep them). Removing an agent others report
+// to throws mosaic::Error(exit_refused) naming them.
 std::string roster_text_with_agent(const std::optional<std::string>& current_text, const Agent& agent,
                                    const std::string& origin);
 std::string roster_text_without_agent(const std::string& current_text, const std::string& name,

@@ -23,6 +23,7 @@ nlohmann::json agent_json(const Roster& roster, const Agent& a, const std::strin
             {"class", a.agent_class},
             {"model_hint", optional_json(a.model_hint)},
             {"working_directory", working_directory_of(roster, a, user_home)},
+            {"reports_to", optional_json(a.reports_to)},
             {"session", tmux_session_name(a.name)},
             {"unit", agent_unit(a.name)}};
 }

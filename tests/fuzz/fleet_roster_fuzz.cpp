@@ -23,7 +23,9 @@ using namespace mosaic::fleet;
 
 namespace {
 
-auto fields(const Agent& a) { return std::tie(a.name, a.runtime, a.agent_class, a.model_hint, a.working_directory); }
+auto fields(const Agent& a) {
+    return std::tie(a.name, a.runtime, a.agent_class, a.model_hint, a.working_directory, a.reports_to);
+}
 
 bool same_agents(const std::vector<Agent>& a, const std::vector<Agent>& b) {
     if (a.size() != b.size()) return false;
@@ -74,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         values.push_back(settings.reset_command.value_or(""));
     }
     for (const auto& a : r.agents)
-        for (const auto& v : {a.name, a.runtime, a.agent_class, a.model_hint.value_or(""), a.working_directory.value_or("")})
+        for (const auto& v : {a.name, a.runtime, a.agent_class, a.model_hint.value_or(""), a.working_directory.value_or(""),
+                              a.reports_to.value_or("")})
             values.push_back(v);
     for (const auto& v : values)
         FUZZ_CHECK(mosaic::support::is_valid_utf8(v) && !mosaic::support::has_control_character(v),
@@ -89,6 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK(sessions.insert(tmux_session_name(a.name)).second, "two agents share a tmux session: " + a.name);
         FUZZ_CHECK(tmux_session_name(a.name) != r.holder_session, "an agent is the holder session: " + a.name);
         FUZZ_CHECK(r.find(a.name) != nullptr, "find() misses an agent");
+        FUZZ_CHECK(!a.reports_to || (*a.reports_to != a.name && r.find(*a.reports_to)),
+                   "reports_to accepted that names no other agent: " + a.name);
     }
 
     // fleet add: a name no agent (or the holder) has.
@@ -113,8 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(same_agents(r2.agents, expected), "fleet add changed the other agents; it wrote:\n" + with);
     FUZZ_CHECK(same_settings(r2, r), "fleet add changed the roster's settings; it wrote:\n" + with);
 
-    // fleet remove of the first agent.
-    if (!r.agents.empty()) {
+    // fleet remove of the first agent (refused while others report to it).
+    if (!r.agents.empty() && r.reports_of(r.agents[0].name).empty()) {
         std::string without;
         try {
             without = roster_text_without_agent(text, r.agents[0].name, "roster.yaml");

@@ -158,6 +158,17 @@ TEST_F(FleetE2E, InstallSystemdNamesThisBinaryAndTheResolvedHome) {
     EXPECT_THAT(read_text(env.mosaic_home / "fleet/agents/a.env"), HasSubstr("MOSAIC_AGENT_NAME=a\n"));
 }
 
+TEST_F(FleetE2E, ProvisionWritesARosterThatInstallSystemdTakes) {
+    auto r = env.mosaic({"fleet", "provision", "--profile", "software-delivery", "--write"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;  // the fixture's roster is there
+    r = env.mosaic({"fleet", "provision", "--profile", "software-delivery", "--write", "--force"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = env.mosaic({"fleet", "install-systemd", "--no-gateway"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (std::string name : {"planner", "coder-1", "coder-2", "reviewer"})
+        EXPECT_THAT(read_text(env.mosaic_home / "fleet/agents" / (name + ".env")), HasSubstr("MOSAIC_AGENT_NAME=" + name + "\n"));
+}
+
 TEST_F(FleetE2E, YoloExecsTheRuntimeWithItsFlags) {
     env.write_script("claude", "#!/bin/sh\necho \"claude $*\"\n");
     auto r = env.mosaic({"yolo", "claude", "--model", "opus", "--", "--resume", "x"});

@@ -18,6 +18,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <mosaic/error.hpp>
 #include <mosaic/support/process.hpp>
 
 #include "private_tmux.hpp"
@@ -37,6 +40,19 @@ inline std::string read_text(const std::filesystem::path& p) {
 inline void write_text(const std::filesystem::path& p, const std::string& text) {
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p) << text;
+}
+
+// Runs `f`, expecting mosaic::Error with `code`; returns its message.
+template <class F>
+inline std::string error_of(F&& f, int code = mosaic::exit_usage) {
+    try {
+        f();
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), code) << e.what();
+        return e.what();
+    }
+    ADD_FAILURE() << "no mosaic::Error thrown";
+    return "";
 }
 
 inline std::vector<std::string> lines_of(const std::string& text) {

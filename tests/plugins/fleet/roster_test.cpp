@@ -8,6 +8,8 @@
 #include "roster.hpp"
 
 using namespace mosaic::fleet;
+using fleet_test::error_of;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 namespace {
@@ -22,18 +24,7 @@ agents:
   - { name: coder-1, runtime: codex }
 )";
 
-// Runs `f`, expecting mosaic::Error with `code`; returns its message.
-template <class F>
-std::string error_of(F&& f, int code = mosaic::exit_usage) {
-    try {
-        f();
-    } catch (const mosaic::Error& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "no mosaic::Error thrown";
-    return "";
-}
+const std::string kAgentsHead = "version: 1\nagents:\n";
 
 }  // namespace
 
@@ -263,4 +254,36 @@ TEST(Roster, AKeyWhoseEscapedFormIsLongIsWrittenSoThatItReadsBack) {
     EXPECT_EQ(after.agents[0].runtime, runtime);
     Roster removed = parse_roster(roster_text_without_agent(with, "x", "r.yaml"), "r.yaml");
     EXPECT_EQ(removed, before);
+}
+
+TEST(RosterReportsTo, ParsedAndKeptByAdd) {
+    Roster r = parse_roster(kAgentsHead + "  - { name: a, runtime: claude }\n  - { name: b, runtime: codex, reportsTo: a }\n", "x");
+    EXPECT_FALSE(r.agents[0].reports_to);
+    EXPECT_EQ(r.agents[1].reports_to, "a");
+    EXPECT_THAT(r.reports_of("a"), ElementsAre("b"));
+    Agent c{"c", "pi"};
+    c.reports_to = "b";
+    std::string text = roster_text_with_agent(kAgentsHead + "  - { name: a, runtime: claude }\n  - { name: b, runtime: codex, reports_to: a }\n", c, "x");
+    EXPECT_EQ(parse_roster(text, "x").agents.at(2).reports_to, "b");
+}
+
+TEST(RosterReportsTo, UnknownAgentSelfAndCyclesAreErrors) {
+    EXPECT_EQ(error_of([] { parse_roster(kAgentsHead + "  - { name: a, runtime: claude, reports_to: z }\n", "r.yaml"); }),
+              "agent 'a' reports to 'z', which is not an agent of the roster in 'r.yaml' line 3");
+    EXPECT_EQ(error_of([] { parse_roster(kAgentsHead + "  - { name: a, runtime: claude, reports_to: a }\n", "r.yaml"); }),
+              "agent 'a' reports to itself in 'r.yaml' line 3");
+    EXPECT_EQ(error_of([] {
+                  parse_roster(kAgentsHead + "  - { name: l, runtime: claude }\n  - { name: a, runtime: claude, reports_to: b }\n"
+                                             "  - { name: b, runtime: claude, reports_to: a }\n",
+                               "r.yaml");
+              }),
+              "agents report to each other in a cycle (a -> b -> a); break it with another reports_to in 'r.yaml' line 4");
+}
+
+TEST(RosterReportsTo, RemovingAnAgentOthersReportToIsRefused) {
+    std::string text = kAgentsHead + "  - { name: a, runtime: claude }\n  - { name: b, runtime: codex, reports_to: a }\n";
+    EXPECT_EQ(error_of([&] { roster_text_without_agent(text, "a", "r.yaml"); }, mosaic::exit_refused),
+              "'b' reports to 'a'; remove it first, or change its reports_to in 'r.yaml'");
+    EXPECT_EQ(parse_roster(roster_text_without_agent(text, "b", "r.yaml"), "r.yaml").agent_names(),
+              std::vector<std::string>{"a"});
 }
