@@ -140,7 +140,7 @@ run() {
   local home=$work/homes/$(basename "$root")
   mkdir -p "$home"
   set +e
-  env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$home" XDG_DATA_HOME="$home/.local/share" \
+  env -i PATH="${PATH_OVERRIDE:-/usr/bin:/bin}" LANG=C.UTF-8 HOME="$home" XDG_DATA_HOME="$home/.local/share" \
     XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache" MOSAIC_HOME="$home/mosaic" \
     CLAUDE_HOME="$home/claude" "${system[@]}" "$root/usr/bin/mosaic" "$@" \
     >"$work/out" 2>"$work/err" </dev/null
@@ -246,7 +246,7 @@ for p in $plugins; do
     fail "all: plugin $p is not listed ok from $all/$plugin_dir: $out"
 done
 run "$all" --no-system-path --help
-[ "$(commands_of)" = "agent completion config doctor fleet gateway help plugins version wizard yolo " ] ||
+[ "$(commands_of)" = "agent completion compose-contract config doctor fleet gateway help plugins version wizard yolo " ] ||
   fail "all: commands are '$(commands_of)'"
 run "$all" fleet --help
 expect "all: fleet --help (loads fleet.so)" 0 "fleet"
@@ -256,6 +256,59 @@ run "$all" --yes wizard --section hooks
 expect "all: wizard --section hooks (through the config-hooks services)" 0 "Hooks +installed: "
 lacks "all: wizard --section hooks" "not installed"
 echo "subsets checked at $(elapsed)"
+
+# --- an operator's walk through the extracted fleet and agent packages ---------------------
+# A roster from a profile, started (a fake systemctl does what the units would: the holder's
+# tmux session, `mosaic fleet launch` per agent), a verified message, tail, reset. Real tmux on
+# a private socket; every runtime is a fake that echoes each line it reads.
+section "operator walk-through: fleet + agent packages, real tmux"
+fleet_root=$(extract fleet-agent mosaic mosaic-plugin-fleet mosaic-plugin-agent)
+fake=$work/fake-bin
+socket=mosaic-pkgtest-$$
+mkdir -p "$fake"
+cat >"$fake/systemctl" <<SH
+#!/bin/sh
+case "\$2 \$3" in
+  'start mosaic-tmux-holder.service') exec tmux -L $socket new-session -d -s _holder 'sleep 600' ;;
+  start\\ mosaic-agent@*|restart\\ mosaic-agent@*)
+    a=\${3#mosaic-agent@}; a=\${a%.service}
+    [ "\$2" = restart ] && tmux -L $socket kill-session -t "=\$a" 2>/dev/null
+    exec "$fleet_root/usr/bin/mosaic" fleet launch "\$a" >/dev/null ;;
+  show\\ *) printf 'ActiveState=active\\nSubState=running\\nUnitFileState=enabled\\n' ;;
+esac
+SH
+cat >"$fake/echo-runtime" <<SH
+#!/bin/sh
+echo "runtime ready"
+while IFS= read -r line; do printf '%s\\n' "\$line" >>"$work/walk-\$MOSAIC_AGENT_NAME.log"; echo "got: \$line"; done
+SH
+chmod +x "$fake/systemctl" "$fake/echo-runtime"
+for rt in claude codex opencode pi; do ln -sf echo-runtime "$fake/$rt"; done
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; cleanup' EXIT
+# walk <args>: the extracted mosaic with the fakes first on PATH (the panes inherit it).
+walk() { PATH_OVERRIDE="$fake:/usr/bin:/bin" run "$fleet_root" "$@"; }
+walk fleet provision --profile software-delivery --write
+expect "walk: fleet provision --write" 0
+roster_file=$work/homes/fleet-agent/mosaic/fleet/roster.yaml
+sed -i "s/socket_name: [^,} ]*/socket_name: $socket/" "$roster_file"
+first=$(sed -n 's/^ *- *{ *name: \([^,]*\),.*/\1/p; s/^ *- name: //p' "$roster_file" | head -1)
+walk fleet start
+expect "walk: fleet start" 0 "started mosaic-agent@$first.service"
+for _ in $(seq 100); do
+  tmux -L "$socket" capture-pane -p -t "=$first:0.0" 2>/dev/null | grep -q "runtime ready" && break
+  sleep 0.1
+done
+walk agent send "$first" --message 'hello from the walk-through' --verify
+expect "walk: agent send --verify" 0 "accepted"
+walk agent tail "$first" -n 5
+expect "walk: agent tail" 0 "got: \\[.*-> .*:$first\\] hello from the walk-through"
+walk agent reset "$first"
+expect "walk: agent reset" 0
+grep -q "^/clear$" "$work/walk-$first.log" 2>/dev/null || fail "walk: reset did not type /clear into '$first': $(cat "$work/walk-$first.log" 2>&1)"
+walk agent status "$first" --json
+expect "walk: agent status" 0 "\"$first\""
+tmux -L "$socket" kill-server 2>/dev/null || true
+echo "walk-through done at $(elapsed)"
 
 # --- the SDK as installed, with the example plugin -----------------------------------------
 section "example plugin built against the extracted mosaic-sdk-dev"
