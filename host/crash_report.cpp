@@ -8,11 +8,6 @@
 
 namespace mosaic::host {
 
-struct CrashReportAccess {
-    static const std::string& before(const PluginCrashScope& s) { return s.before_; }
-    static const std::string& after(const PluginCrashScope& s) { return s.after_; }
-};
-
 namespace {
 
 constexpr int reported_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -43,11 +38,9 @@ void write_all(const char* data, std::size_t len) {
 
 void on_fatal_signal(int sig, siginfo_t* info, void*) {
     if (const PluginCrashScope* scope = current_scope.load()) {
-        const std::string& before = CrashReportAccess::before(*scope);
-        const std::string& after = CrashReportAccess::after(*scope);
-        write_all(before.data(), before.size());
+        write_all(scope->before().data(), scope->before().size());
         write_all(signal_name(sig), std::strlen(signal_name(sig)));
-        write_all(after.data(), after.size());
+        write_all(scope->after().data(), scope->after().size());
         current_scope.store(nullptr);  // once: a second fault must not print again
     }
     for (std::size_t i = 0; i < sizeof reported_signals / sizeof reported_signals[0]; ++i)

@@ -27,11 +27,14 @@ public:
     PluginCrashScope(const PluginCrashScope&) = delete;
     PluginCrashScope& operator=(const PluginCrashScope&) = delete;
 
+    // The line, around the signal's name: "mosaic: error: plugin 'x' (/p/x.so) crashed with "
+    // and " while running command 'x'\n".
+    const std::string& before() const { return before_; }
+    const std::string& after() const { return after_; }
+
 private:
-    std::string before_;  // "mosaic: error: plugin 'x' (/p/x.so) crashed with "
-    std::string after_;   // " while running command 'x'\n"
+    std::string before_, after_;
     const PluginCrashScope* previous_;
-    friend struct CrashReportAccess;
 };
 
 }  // namespace mosaic::host

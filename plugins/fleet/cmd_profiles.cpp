@@ -2,6 +2,8 @@
 // (team_profiles.hpp) and the roster one provisions.
 #include "commands.hpp"
 
+#include <fmt/format.h>
+
 #include <mosaic/support/table.hpp>
 
 #include "team_profiles.hpp"
@@ -58,7 +60,7 @@ int run_profile_show(const ProfileShowCommand& o, Deps& d) {
     }
     d.ctx.out(p.id + ": " + p.title + "\n" + p.description + "\n\n");
     d.ctx.out("lead:  " + p.lead + "\n");
-    d.ctx.out("floor: " + join_words(p.floor, ", ") + " (" + std::to_string(team_size(p, false)) +
+    d.ctx.out("floor: " + fmt::format("{}", fmt::join(p.floor, ", ")) + " (" + std::to_string(team_size(p, false)) +
               " agents; the full team has " + std::to_string(team_size(p, true)) + ")\n\n");
     d.ctx.out(seat_table(d.ctx, p));
     return 0;

@@ -7,6 +7,7 @@
 #include <mosaic/error.hpp>
 #include <mosaic/support/file.hpp>
 #include <mosaic/support/json.hpp>
+#include <mosaic/support/text.hpp>
 
 #include "tmux.hpp"
 
@@ -38,10 +39,7 @@ std::string peer_table(const Roster& roster, const Agent& self) {
 }
 
 // The text with one line break at its end, so that what follows starts a paragraph.
-std::string paragraph(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text + "\n";
-}
+std::string paragraph(const std::string& text) { return support::trim_end(text) + "\n"; }
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include <fmt/format.h>
+
 #include <mosaic/error.hpp>
 
 #include "profiles.hpp"
@@ -100,10 +102,10 @@ void check_seat(const TeamProfile& p, const Seat& s) {
         invalid(p, seat + ": invalid agent name (" + agent_name_rule + ")");
     if (!contains(profile_classes(), s.seat_class))
         invalid(p, seat + " has the unknown class '" + s.seat_class + "'; known classes: " +
-                       join_words(profile_classes(), ", "));
+                       fmt::format("{}", fmt::join(profile_classes(), ", ")));
     if (!contains(known_runtimes(), s.runtime))
         invalid(p, seat + " has the unknown runtime '" + s.runtime + "'; known runtimes: " +
-                       join_words(known_runtimes(), ", "));
+                       fmt::format("{}", fmt::join(known_runtimes(), ", ")));
     if (s.count < 1 || s.floor_count < 1 || s.floor_count > s.count)
         invalid(p, seat + " has floor_count " + std::to_string(s.floor_count) + " and count " +
                        std::to_string(s.count) + "; it needs 1 <= floor_count <= count");
@@ -142,7 +144,8 @@ void check_floor(const TeamProfile& p) {
     if (p.floor.empty()) invalid(p, "the floor names no class");
     for (const auto& c : p.floor) {
         if (!contains(profile_classes(), c))
-            invalid(p, "the floor names the unknown class '" + c + "'; known classes: " + join_words(profile_classes(), ", "));
+            invalid(p, fmt::format("the floor names the unknown class '{}'; known classes: {}", c,
+                                   fmt::join(profile_classes(), ", ")));
         if (std::none_of(p.seats.begin(), p.seats.end(), [&](const Seat& s) { return s.seat_class == c; }))
             invalid(p, "the floor names the class '" + c + "', which no seat has");
     }
@@ -187,16 +190,10 @@ std::string agent_line(const Agent& a) {
 std::string names_of(const std::vector<Agent>& agents) {
     std::vector<std::string> names;
     for (const auto& a : agents) names.push_back(a.name);
-    return join_words(names, ", ");
+    return fmt::format("{}", fmt::join(names, ", "));
 }
 
 }  // namespace
-
-std::string join_words(const std::vector<std::string>& words, const std::string& separator) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : separator) + w;
-    return out;
-}
 
 const std::vector<std::string>& profile_classes() {
     static const std::vector<std::string> classes{"orchestrator", "worker", "researcher", "reviewer"};
@@ -234,7 +231,7 @@ const TeamProfile& find_team_profile(const std::string& id) {
         if (p.id == id) return p;
         ids.push_back(p.id);
     }
-    throw Error(exit_usage, "unknown profile '" + id + "'; known profiles: " + join_words(ids, ", "));
+    throw Error(exit_usage, fmt::format("unknown profile '{}'; known profiles: {}", id, fmt::join(ids, ", ")));
 }
 
 std::vector<Agent> team_agents(const TeamProfile& profile, bool full) {

@@ -91,7 +91,4 @@ std::vector<std::string> topology_lines(const TeamProfile& profile, bool full);
 // count, in_floor, duty}].
 nlohmann::json profile_json(const TeamProfile& profile);
 
-// "a, b, c" for separator ", ".
-std::string join_words(const std::vector<std::string>& words, const std::string& separator);
-
 }  // namespace mosaic::fleet
