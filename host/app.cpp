@@ -109,6 +109,8 @@ HostSettings Session::host_settings() {
     if (auto c = env("CLAUDE_HOME"); c && !c->empty()) s.claude_home = absolute(*c);
     else s.claude_home = home_dir() + "/.claude";
     s.executable = executable_path();
+    if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute()) s.cache_home = *c;
+    else s.cache_home = home_dir() + "/.cache";
     s.debug_log = env_is_1("MOSAIC_DEBUG");
     s.debug_plugins = env_is_1("MOSAIC_DEBUG_PLUGINS");
     return s;

@@ -5,6 +5,8 @@
 #include <exception>
 #include <type_traits>
 
+#include <mosaic/support/file.hpp>
+
 #include "catalogue.hpp"
 #include "crash_report.hpp"
 #include "loader.hpp"
@@ -110,6 +112,33 @@ const char* h_path(void* h, int32_t kind) noexcept {
     }
 }
 
+// plugin_dir (ABI 1.1): the plugin's own directory of `kind`, made private on first use.
+const char* h_plugin_dir(void* h, int32_t kind, mosaic_sink_fn sink, void* sc) noexcept {
+    Instance& in = self(h);
+    const HostSettings& s = in.runtime->settings();
+    std::string dir;
+    switch (kind) {
+        case MOSAIC_DIR_DATA: dir = in.data_dir; break;
+        case MOSAIC_DIR_CONFIG: dir = s.home + "/config/" + in.entry->name; break;
+        case MOSAIC_DIR_CACHE: dir = s.cache_home + "/mosaic/plugins/" + in.entry->name; break;
+        default:
+            give(sink, sc, "unknown directory kind " + std::to_string(kind) + " (0 data, 1 config, 2 cache)");
+            return nullptr;
+    }
+    try {
+        auto [it, fresh] = in.own_dirs.try_emplace(kind, dir);
+        if (fresh) {
+            support::make_dirs(dir, 0700);
+            support::require_private_directory(dir);
+        }
+        return it->second.c_str();
+    } catch (const std::exception& e) {
+        in.own_dirs.erase(kind);
+        guarded([&] { give(sink, sc, e.what()); });
+        return nullptr;
+    }
+}
+
 const char* h_get_env(void* h, const char* name) noexcept {
     return name ? guarded([&] { return self(h).runtime->env(name); }, static_cast<const char*>(nullptr)) : nullptr;
 }
@@ -200,6 +229,8 @@ void fill_host_table(Instance& in) {
     t.set_error = h_set_error;
     t.emit_result = h_emit_result;
     t.call_service = h_call_service;
+    t.host_version = MOSAIC_VERSION;
+    t.plugin_dir = h_plugin_dir;
 }
 }  // namespace
 

@@ -22,6 +22,7 @@ struct HostSettings {
     std::string home;         // mosaic home
     std::string claude_home;
     std::string executable;   // /proc/self/exe
+    std::string cache_home;   // ${XDG_CACHE_HOME:-~/.cache}: plugins' cache dirs go below it
     bool debug_log = false;   // MOSAIC_DEBUG=1: plugin debug/info logs shown
     bool debug_plugins = false;  // MOSAIC_DEBUG_PLUGINS=1: loading explained on stderr
 };
@@ -53,6 +54,7 @@ public:
         int failure_code = 0;
         std::string failure;  // load or init error, repeated to every later use
         std::string data_dir;
+        std::map<int, std::string> own_dirs;  // plugin_dir() results, kept until exit
     };
 
     // Used by the C callbacks.

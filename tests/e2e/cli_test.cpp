@@ -1,4 +1,6 @@
 // The host's own surface: version, help, unknown commands, global options, completion.
+#include <mosaic/plugin_abi.h>
+
 #include <gtest/gtest.h>
 
 #include "plugin_world.hpp"
@@ -22,7 +24,7 @@ TEST(Version, PrintsTheVersionAndTheAbi) {
     MosaicTestEnv env;
     auto r = env.mosaic({"--version"});
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_EQ(r.out, std::string("mosaic ") + MOSAIC_TEST_VERSION + " (plugin ABI 1.0)\n");
+    EXPECT_EQ(r.out, std::string("mosaic ") + MOSAIC_TEST_VERSION + " (plugin ABI 1." + std::to_string(MOSAIC_ABI_MINOR) + ")\n");
     EXPECT_EQ(env.mosaic({"version"}).out, r.out);
 }
 

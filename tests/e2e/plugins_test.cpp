@@ -5,6 +5,8 @@
 
 #include <mosaic/support/file.hpp>
 
+#include <mosaic/plugin_abi.h>
+
 #include <gtest/gtest.h>
 
 #include "plugin_world.hpp"
@@ -13,6 +15,9 @@ using namespace mosaic::testing;
 using nlohmann::json;
 
 namespace {
+
+// "1.1": the ABI this host was built with.
+std::string host_abi() { return std::to_string(MOSAIC_ABI_MAJOR) + "." + std::to_string(MOSAIC_ABI_MINOR); }
 
 struct World {
     MosaicTestEnv env;
@@ -50,7 +55,7 @@ TEST(PluginsList, ShowsColumnsAndStatusPerPlugin) {
     EXPECT_EQ(r.out.substr(0, r.out.find('\n')).find("NAME"), 0u);
     for (const char* col : {"VERSION", "ABI", "STATUS", "PATH"}) EXPECT_TRUE(contains(r.out, col)) << col;
     EXPECT_TRUE(contains(r.out, "incompatible ABI: '" + (w.a / "fixture-abi-major.so").string() +
-                                    "' was built for plugin ABI 2.0; this mosaic supports ABI 1.0"))
+                                    "' was built for plugin ABI 2.0; this mosaic supports ABI " + host_abi()))
         << r.out;
     EXPECT_TRUE(contains(r.out, (w.a / "fixture-good.plugin.json").string()));
     EXPECT_EQ(w.run({"plugins"}).out, r.out);
@@ -64,7 +69,7 @@ TEST(PluginsList, JsonHasOneDocumentWithDetails) {
     std::ofstream(w.a / "fixture-nameless.plugin.json") << m.dump();
     json doc = w.list();
     EXPECT_EQ(w.entry("fixture-good")["status"], "ok");
-    EXPECT_EQ(w.entry("fixture-good")["abi"], "1.0");
+    EXPECT_EQ(w.entry("fixture-good")["abi"], host_abi());
     EXPECT_EQ(w.entry("fixture-good")["commands"], json::array({"fixture-good"}));
     EXPECT_EQ(w.entry("fixture-nameless")["status"], "invalid manifest");
     EXPECT_EQ(w.entry("fixture-nameless")["detail"], "missing key 'name'");
@@ -362,7 +367,7 @@ TEST(PluginLoading, AbiMismatchInTheManifestIsRefusedWithoutLoading) {
     EXPECT_EQ(w.entry("fixture-newer-minor")["status"], "incompatible ABI");
     auto r = w.run({"fixture-newer-minor"});
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_TRUE(contains(r.err, "was built for plugin ABI 1.1; this mosaic supports ABI 1.0")) << r.err;
+    EXPECT_TRUE(contains(r.err, "was built for plugin ABI 1." + std::to_string(MOSAIC_ABI_MINOR + 1) + "; this mosaic supports ABI " + host_abi())) << r.err;
 }
 
 TEST(PluginLoading, AbiMismatchHiddenByALyingManifestIsRefusedAtLoad) {
@@ -374,7 +379,8 @@ TEST(PluginLoading, AbiMismatchHiddenByALyingManifestIsRefusedAtLoad) {
     auto r = w.run({"fixture-abi-major", "echo", "x"});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_EQ(r.err, "mosaic: error: '" + (w.a / "fixture-abi-major.so").string() +
-                         "' was built for plugin ABI 2.0; this mosaic supports ABI 1.0 (same major, minor 0 or older)\n");
+                         "' was built for plugin ABI 2.0; this mosaic supports ABI " + host_abi() + " (same major, minor " +
+                         std::to_string(MOSAIC_ABI_MINOR) + " or older)\n");
 }
 
 TEST(PluginLoading, LoadFailuresAreReportedAndExit3) {

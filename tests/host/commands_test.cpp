@@ -2,6 +2,8 @@
 #include <string>
 #include <vector>
 
+#include <mosaic/plugin_abi.h>
+
 #include <gtest/gtest.h>
 
 #include "catalogue.hpp"
@@ -84,5 +86,5 @@ TEST(Catalogue, DoesNotCollideWithBuiltins) {
 }
 
 TEST(Version, NamesTheProgramAndTheAbi) {
-    EXPECT_EQ(version_line(), std::string("mosaic ") + MOSAIC_TEST_VERSION + " (plugin ABI 1.0)");
+    EXPECT_EQ(version_line(), std::string("mosaic ") + MOSAIC_TEST_VERSION + " (plugin ABI 1." + std::to_string(MOSAIC_ABI_MINOR) + ")");
 }

@@ -61,7 +61,7 @@ TEST(PluginLoader, LoadsAGoodPlugin) {
 TEST(PluginLoader, RefusesNewerMinorAbi) {
     auto r = load_plugin(fixture("fixture-newer-minor"), manifest_of("fixture-newer-minor"));
     EXPECT_EQ(r.descriptor, nullptr);
-    EXPECT_EQ(r.error, abi_refusal(fixture("fixture-newer-minor"), 1, 0, 1, 1));
+    EXPECT_EQ(r.error, abi_refusal(fixture("fixture-newer-minor"), 1, MOSAIC_ABI_MINOR, 1, MOSAIC_ABI_MINOR + 1));
 }
 
 TEST(PluginLoader, RefusesOtherMajorAbiEvenWhenTheManifestClaimsOtherwise) {

@@ -52,9 +52,11 @@ extern "C" {
 #endif
 
 /* ABI version of this header.
- * 1.0: initial version. */
+ * 1.0: initial version.
+ * 1.1: mosaic_host_v1.host_version and .plugin_dir (enum mosaic_dir_kind);
+ *      mosaic_plugin_v1.describe. */
 #define MOSAIC_ABI_MAJOR 1
-#define MOSAIC_ABI_MINOR 0
+#define MOSAIC_ABI_MINOR 1
 
 /* Name of the single exported entry point. */
 #define MOSAIC_PLUGIN_QUERY_SYMBOL "mosaic_plugin_query"
@@ -121,6 +123,12 @@ enum mosaic_path_kind {
     MOSAIC_PATH_EXECUTABLE = 3   /* absolute path of the running `mosaic` binary */
 };
 
+/* A plugin's own directories (host->plugin_dir, since 1.1), created 0700 on first use:
+ *   DATA    <mosaic home>/plugins/<name>        what MOSAIC_PATH_DATA_DIR names
+ *   CONFIG  <mosaic home>/config/<name>          settings the user may edit
+ *   CACHE   ${XDG_CACHE_HOME:-~/.cache}/mosaic/plugins/<name>   may be deleted at any time */
+enum mosaic_dir_kind { MOSAIC_DIR_DATA = 0, MOSAIC_DIR_CONFIG = 1, MOSAIC_DIR_CACHE = 2 };
+
 enum mosaic_stream { MOSAIC_STDOUT = 1, MOSAIC_STDERR = 2 };
 
 enum mosaic_log_level {
@@ -131,8 +139,10 @@ enum mosaic_log_level {
 };
 
 /* The host table, passed to init(). It stays valid until shutdown() returns. Every
- * function pointer is required (never NULL) in minor 0. Every callback takes `host_ctx`
- * (the field below) as its first argument. */
+ * function pointer the host's struct_size covers is set (never NULL). Every callback takes
+ * `host_ctx` (the field below) as its first argument. A plugin built against a newer minor
+ * than the host never loads (see Versioning), so a plugin may use every field of the header
+ * it was built with; a host reads a plugin's fields only as far as its struct_size goes. */
 struct mosaic_host_v1 {
     uint32_t abi_major;
     uint32_t abi_minor;
@@ -199,6 +209,15 @@ struct mosaic_host_v1 {
      * MOSAIC_EXIT_REFUSED with a message naming the package that would provide it. */
     int32_t (*call_service)(void *host_ctx, const char *name, const char *json_in,
                             mosaic_sink_fn sink, void *sink_ctx);
+
+    /* --- since 1.1 -------------------------------------------------------------------- */
+    /* The running mosaic's version, e.g. "0.2.0"; static. */
+    const char *host_version;
+    /* This plugin's own directory of `kind` (enum mosaic_dir_kind), created with mode 0700
+     * (and its parents) when missing. Returns the absolute path, valid until shutdown; or
+     * NULL when it cannot be created or is not safe to use (owned by another user, writable
+     * by group or others), with `sink` receiving why, naming the directory. */
+    const char *(*plugin_dir)(void *host_ctx, int32_t kind, mosaic_sink_fn sink, void *sink_ctx);
 };
 
 /* What a plugin is. Returned by mosaic_plugin_query(); static, never freed. */
@@ -233,6 +252,15 @@ struct mosaic_plugin_v1 {
                     mosaic_status *status);
     /* Called once before the process exits, if init() succeeded. */
     void (*shutdown)(void *plugin_ctx);
+
+    /* --- since 1.1 -------------------------------------------------------------------- */
+    /* Optional (NULL: the plugin describes no command tree). Writes the command tree of its
+     * top-level command `command` to `sink` as one JSON document (docs/plugin-manifest.md,
+     * "Command tree": subcommands, options, arguments and how to complete their values) and
+     * returns 0; any other status means "no tree for this command". Called without init(),
+     * by mosaic-plugin-manifest at build time and by `mosaic plugins verify`: no side
+     * effects, nothing kept. */
+    int32_t (*describe)(const char *command, mosaic_sink_fn sink, void *sink_ctx);
 };
 
 /* The entry point every plugin exports. No side effects, no allocation; may be called

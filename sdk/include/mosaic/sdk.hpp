@@ -134,6 +134,20 @@ public:
     std::filesystem::path data_dir() const { return path(MOSAIC_PATH_DATA_DIR); }
     std::filesystem::path executable() const { return path(MOSAIC_PATH_EXECUTABLE); }
 
+    // ABI 1.1. The running mosaic's version, e.g. "0.2.0".
+    std::string host_version() const { return host_->host_version ? host_->host_version : ""; }
+    // ABI 1.1. This plugin's own directory of `kind` (MOSAIC_DIR_DATA, _CONFIG, _CACHE; see
+    // plugin_abi.h for where each lives), created 0700 on first use. Throws
+    // mosaic::Error(exit_failed) naming the directory when it cannot be created or is unsafe.
+    std::filesystem::path own_dir(int kind) const {
+        std::string why;
+        const char* p = host_->plugin_dir(host_->host_ctx, kind, &detail::append_to_string, &why);
+        if (p == nullptr) throw Error(exit_failed, why.empty() ? "the host gave no directory of kind " + std::to_string(kind) : why);
+        return std::filesystem::path(p);
+    }
+    std::filesystem::path config_dir() const { return own_dir(MOSAIC_DIR_CONFIG); }
+    std::filesystem::path cache_dir() const { return own_dir(MOSAIC_DIR_CACHE); }
+
     // The environment, as the host sees it (faked in tests).
     std::optional<std::string> env(const std::string& name) const {
         const char* v = host_->get_env(host_->host_ctx, name.c_str());
@@ -141,7 +155,9 @@ public:
         return std::string(v);
     }
 
+    // Logs: debug and info are shown only with MOSAIC_DEBUG=1; a warning always, on stderr.
     void debug(const std::string& message) const { host_->log(host_->host_ctx, MOSAIC_LOG_DEBUG, message.c_str()); }
+    void info(const std::string& message) const { host_->log(host_->host_ctx, MOSAIC_LOG_INFO, message.c_str()); }
     void warn(const std::string& message) const { host_->log(host_->host_ctx, MOSAIC_LOG_WARN, message.c_str()); }
 
     // Another plugin's service. Throws mosaic::Error with the service's exit code and message
@@ -298,6 +314,7 @@ struct Descriptor {
         service_ptrs.data(), static_cast<uint32_t>(service_ptrs.size()),
         &init,               &run,
         &call,               &shutdown,
+        nullptr,  // describe
     };
 };
 

@@ -76,6 +76,8 @@ public:
           home(root / "home/.config/mosaic"),
           claude_home(root / "home/.claude"),
           data_dir(root / "home/.config/mosaic/plugins/under-test"),
+          config_dir(root / "home/.config/mosaic/config/under-test"),
+          cache_dir(root / "home/.cache/mosaic/plugins/under-test"),
           executable(root / "bin/mosaic") {
         std::filesystem::create_directories(root / "home");
         env["HOME"] = (root / "home").string();
@@ -104,6 +106,8 @@ public:
         table_.set_error = &s_set_error;
         table_.emit_result = &s_emit_result;
         table_.call_service = &s_call_service;
+        table_.host_version = host_version;
+        table_.plugin_dir = &s_plugin_dir;
     }
 
     ~FakeHost() {
@@ -128,7 +132,8 @@ public:
     std::vector<ProgressEvent> progress_events;
 
     const std::filesystem::path root;
-    std::filesystem::path home, claude_home, data_dir, executable;
+    std::filesystem::path home, claude_home, data_dir, config_dir, cache_dir, executable;
+    static constexpr const char* host_version = "0.0.0-fakehost";  // host->host_version
 
     Result run(const std::string& command, const std::vector<std::string>& args) {
         ensure_init();
@@ -264,6 +269,21 @@ private:
     static const char* s_path(void* h, int32_t kind) {
         if (kind < MOSAIC_PATH_HOME || kind > MOSAIC_PATH_EXECUTABLE) return nullptr;
         return self(h).path_cache_[kind].c_str();
+    }
+    // Like the real host: the directory of `kind`, created 0700 on first use.
+    static const char* s_plugin_dir(void* h, int32_t kind, mosaic_sink_fn sink, void* sc) {
+        FakeHost& s = self(h);
+        const std::filesystem::path* dir = kind == MOSAIC_DIR_DATA     ? &s.data_dir
+                                           : kind == MOSAIC_DIR_CONFIG ? &s.config_dir
+                                           : kind == MOSAIC_DIR_CACHE  ? &s.cache_dir
+                                                                       : nullptr;
+        if (dir == nullptr) return give(sink, sc, "unknown directory kind " + std::to_string(kind)), nullptr;
+        std::error_code ec;
+        std::filesystem::create_directories(*dir, ec);
+        if (!ec) std::filesystem::permissions(*dir, std::filesystem::perms::owner_all, ec);
+        if (ec) return give(sink, sc, "cannot create '" + dir->string() + "': " + ec.message()), nullptr;
+        s.env_cache_.push_back(std::make_unique<std::string>(dir->string()));
+        return s.env_cache_.back()->c_str();
     }
     static const char* s_get_env(void* h, const char* name) {
         FakeHost& s = self(h);
