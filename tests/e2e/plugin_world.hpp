@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <mosaic/plugin_abi.h>
+
 #include "mosaic_fixture_paths.hpp"
 #include "test_env.hpp"
 
@@ -24,7 +26,7 @@ inline nlohmann::json fixture_manifest(const std::string& name) {
     return {{"schema", 1},
             {"name", name},
             {"library", name + ".so"},
-            {"abi", {{"major", 1}, {"minor", 0}}},
+            {"abi", {{"major", MOSAIC_ABI_MAJOR}, {"minor", MOSAIC_ABI_MINOR}}},
             {"version", "1.0.0"},
             {"vendor", "Mosaic tests"},
             {"summary", "compatibility fixture " + name},

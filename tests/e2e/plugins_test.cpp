@@ -373,7 +373,7 @@ TEST(PluginLoading, AbiMismatchInTheManifestIsRefusedWithoutLoading) {
 TEST(PluginLoading, AbiMismatchHiddenByALyingManifestIsRefusedAtLoad) {
     World w;
     install_fixture(w.a, "fixture-abi-major");
-    json m = fixture_manifest("fixture-abi-major");  // claims 1.0
+    json m = fixture_manifest("fixture-abi-major");  // claims the host's ABI
     write_manifest(w.a, m);
     EXPECT_EQ(w.entry("fixture-abi-major")["status"], "ok");
     auto r = w.run({"fixture-abi-major", "echo", "x"});

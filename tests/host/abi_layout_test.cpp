@@ -27,7 +27,7 @@ AT(mosaic_service_v1, struct_size, 8);
 AT(mosaic_service_v1, name, 16);
 AT(mosaic_service_v1, summary, 24);
 
-PIN(mosaic_host_v1, 136);
+PIN(mosaic_host_v1, 152);  // 136 in ABI 1.0
 AT(mosaic_host_v1, abi_major, 0);
 AT(mosaic_host_v1, abi_minor, 4);
 AT(mosaic_host_v1, struct_size, 8);
@@ -46,8 +46,10 @@ AT(mosaic_host_v1, log, 104);
 AT(mosaic_host_v1, set_error, 112);
 AT(mosaic_host_v1, emit_result, 120);
 AT(mosaic_host_v1, call_service, 128);
+AT(mosaic_host_v1, host_version, 136);  // 1.1
+AT(mosaic_host_v1, plugin_dir, 144);    // 1.1
 
-PIN(mosaic_plugin_v1, 112);
+PIN(mosaic_plugin_v1, 120);  // 112 in ABI 1.0
 AT(mosaic_plugin_v1, abi_major, 0);
 AT(mosaic_plugin_v1, abi_minor, 4);
 AT(mosaic_plugin_v1, struct_size, 8);
@@ -63,10 +65,12 @@ AT(mosaic_plugin_v1, init, 80);
 AT(mosaic_plugin_v1, run, 88);
 AT(mosaic_plugin_v1, call, 96);
 AT(mosaic_plugin_v1, shutdown, 104);
+AT(mosaic_plugin_v1, describe, 112);  // 1.1
 
 static_assert(sizeof(mosaic_path_kind) == 4 && MOSAIC_PATH_EXECUTABLE == 3);
 static_assert(MOSAIC_STDOUT == 1 && MOSAIC_STDERR == 2);
 static_assert(MOSAIC_LOG_DEBUG == 0 && MOSAIC_LOG_ERROR == 3);
+static_assert(MOSAIC_DIR_DATA == 0 && MOSAIC_DIR_CONFIG == 1 && MOSAIC_DIR_CACHE == 2);
 #endif
 
 // The same pins, checked where a test can fail and say which field moved; the static_asserts
@@ -79,7 +83,7 @@ TEST(AbiLayout, EveryFieldIsWhereTheBaselineHasIt) {
     EXPECT_EQ(offsetof(mosaic_command_v1, usage), 32u);
     EXPECT_EQ(sizeof(mosaic_service_v1), 32u);
     EXPECT_EQ(offsetof(mosaic_service_v1, summary), 24u);
-    EXPECT_EQ(sizeof(mosaic_host_v1), 136u);
+    EXPECT_EQ(sizeof(mosaic_host_v1), 152u);
     const std::pair<std::size_t, std::size_t> host_fields[] = {
         {offsetof(mosaic_host_v1, host_ctx), 16},       {offsetof(mosaic_host_v1, write), 24},
         {offsetof(mosaic_host_v1, color_enabled), 32},  {offsetof(mosaic_host_v1, is_interactive), 40},
@@ -88,15 +92,17 @@ TEST(AbiLayout, EveryFieldIsWhereTheBaselineHasIt) {
         {offsetof(mosaic_host_v1, progress), 80},       {offsetof(mosaic_host_v1, path), 88},
         {offsetof(mosaic_host_v1, get_env), 96},        {offsetof(mosaic_host_v1, log), 104},
         {offsetof(mosaic_host_v1, set_error), 112},     {offsetof(mosaic_host_v1, emit_result), 120},
-        {offsetof(mosaic_host_v1, call_service), 128},
+        {offsetof(mosaic_host_v1, call_service), 128}, {offsetof(mosaic_host_v1, host_version), 136},
+        {offsetof(mosaic_host_v1, plugin_dir), 144},
     };
     for (std::size_t i = 0; i < std::size(host_fields); ++i)
         EXPECT_EQ(host_fields[i].first, host_fields[i].second) << "mosaic_host_v1 field " << i;
-    EXPECT_EQ(sizeof(mosaic_plugin_v1), 112u);
+    EXPECT_EQ(sizeof(mosaic_plugin_v1), 120u);
     EXPECT_EQ(offsetof(mosaic_plugin_v1, commands), 48u);
     EXPECT_EQ(offsetof(mosaic_plugin_v1, service_count), 72u);
     EXPECT_EQ(offsetof(mosaic_plugin_v1, init), 80u);
     EXPECT_EQ(offsetof(mosaic_plugin_v1, shutdown), 104u);
+    EXPECT_EQ(offsetof(mosaic_plugin_v1, describe), 112u);
 }
 
 // MOSAIC_ABI_HAS_FIELD is how a reader knows what an older, shorter struct holds.
