@@ -42,6 +42,7 @@ std::string help_text(const Discovery& discovery);
 int run_help(Session& session, const std::vector<std::string>& args);
 int run_version(Session& session, const std::vector<std::string>& args);
 int run_plugins(Session& session, const std::vector<std::string>& args);
+int run_plugins_verify(Session& session, const std::vector<std::string>& args);  // args: plugins verify ...
 int run_completion(Session& session, const std::vector<std::string>& args);
 int run_doctor(Session& session, const std::vector<std::string>& args);
 

@@ -306,19 +306,24 @@ int Runtime::call_service(const std::string& name, const std::string& json_in, s
                 : "service '" + name + "' is not provided by any installed plugin";
         return MOSAIC_EXIT_REFUSED;
     }
-    Instance& in = instance(*entry);
+    return call_service_of(*entry, name, json_in, out);
+}
+
+int Runtime::call_service_of(const PluginEntry& entry, const std::string& name, const std::string& json_in,
+                             std::string& out) {
+    Instance& in = instance(entry);
     if (in.state == Instance::State::initialising) {
-        out = "plugin '" + entry->name + "' called service '" + name + "' before it finished starting";
+        out = "plugin '" + entry.name + "' called service '" + name + "' before it finished starting";
         return MOSAIC_EXIT_FAILED;
     }
     if (in.state == Instance::State::failed) return out = in.failure, in.failure_code;
     mosaic_status st;
     int rc;
     try {
-        PluginCrashScope scope(entry->name, entry->library_path, "serving '" + name + "'");
+        PluginCrashScope scope(entry.name, entry.library_path, "serving '" + name + "'");
         rc = in.descriptor->call(in.ctx, name.c_str(), json_in.c_str(), &st);
     } catch (...) {
-        out = "service '" + name + "' of plugin '" + entry->name + "' failed with " + exception_text();
+        out = "service '" + name + "' of plugin '" + entry.name + "' failed with " + exception_text();
         return MOSAIC_EXIT_FAILED;
     }
     if (rc != 0) {
@@ -326,6 +331,12 @@ int Runtime::call_service(const std::string& name, const std::string& json_in, s
         return clamp_status(rc);
     }
     out = st.result.value_or("");
+    return 0;
+}
+
+int Runtime::start(const PluginEntry& entry, std::string& error) {
+    Instance& in = instance(entry);
+    if (in.state == Instance::State::failed) return error = in.failure, in.failure_code;
     return 0;
 }
 

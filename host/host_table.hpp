@@ -41,6 +41,14 @@ public:
     // Returns the exit status; `out` receives the result JSON on 0, else the error message.
     int call_service(const std::string& name, const std::string& json_in, std::string& out);
 
+    // Service `name` of plugin `entry` itself, whether or not discovery routes it there
+    // (`plugins verify` checks a plugin's own services). Same results as call_service.
+    int call_service_of(const PluginEntry& entry, const std::string& name, const std::string& json_in, std::string& out);
+
+    // Loads and initialises `entry` without running anything. Returns 0, or the exit status
+    // with `error` saying why.
+    int start(const PluginEntry& entry, std::string& error);
+
     // shutdown() of every initialised plugin, most recent first. Idempotent.
     void shutdown_all();
 

@@ -6,9 +6,11 @@
 #include <dlfcn.h>
 #include <elf.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -52,7 +54,8 @@ const Elf64_Ehdr* own_header() {
     return read ? &header : nullptr;
 }
 
-// Why the dynamic loader must not map `path` (a file dlopen would crash on or misread), or "".
+}  // namespace
+
 std::string unloadable_reason(const std::string& path) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) return "";  // dlopen names the error
@@ -82,7 +85,50 @@ std::string unloadable_reason(const std::string& path) {
     return "";
 }
 
+namespace {
+std::vector<char> read_whole(const std::string& path) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!f) throw std::runtime_error("cannot read '" + path + "': " + std::strerror(errno));
+    std::vector<char> bytes;
+    char chunk[65536];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0;) bytes.insert(bytes.end(), chunk, chunk + n);
+    return bytes;
+}
+
+// A copy of the T at `offset` (copied: the offset need not be aligned).
+template <class T>
+T at(const std::vector<char>& bytes, std::uint64_t offset, const std::string& path) {
+    if (offset > bytes.size() || bytes.size() - offset < sizeof(T))
+        throw std::runtime_error("'" + path + "' is malformed: an ELF table points past its end");
+    T value;
+    std::memcpy(&value, bytes.data() + offset, sizeof(T));
+    return value;
+}
 }  // namespace
+
+std::vector<std::string> exported_symbols(const std::string& library) {
+    if (std::string why = unloadable_reason(library); !why.empty()) throw std::runtime_error("'" + library + "': " + why);
+    const std::vector<char> bytes = read_whole(library);
+    const auto h = at<Elf64_Ehdr>(bytes, 0, library);
+    std::vector<std::string> names;
+    for (std::uint16_t i = 0; i < h.e_shnum; ++i) {
+        const auto table = at<Elf64_Shdr>(bytes, h.e_shoff + std::uint64_t(i) * sizeof(Elf64_Shdr), library);
+        if (table.sh_type != SHT_DYNSYM || table.sh_entsize != sizeof(Elf64_Sym)) continue;
+        const auto strings = at<Elf64_Shdr>(bytes, h.e_shoff + std::uint64_t(table.sh_link) * sizeof(Elf64_Shdr), library);
+        for (std::uint64_t k = 1; k < table.sh_size / sizeof(Elf64_Sym); ++k) {
+            const auto sym = at<Elf64_Sym>(bytes, table.sh_offset + k * sizeof(Elf64_Sym), library);
+            const unsigned bind = ELF64_ST_BIND(sym.st_info);
+            if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || (bind != STB_GLOBAL && bind != STB_WEAK &&
+                                                                         bind != STB_GNU_UNIQUE))
+                continue;
+            std::uint64_t start = strings.sh_offset + sym.st_name;
+            if (sym.st_name >= strings.sh_size || start >= bytes.size()) throw std::runtime_error("'" + library + "' is malformed: a symbol name points past its string table");
+            const char* name = bytes.data() + start;
+            names.emplace_back(name, ::strnlen(name, std::min<std::uint64_t>(strings.sh_size - sym.st_name, bytes.size() - start)));
+        }
+    }
+    return names;
+}
 
 LoadResult load_plugin(const std::string& library, const manifest::Manifest& expected) {
     namespace dll = boost::dll;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <mosaic/plugin_abi.h>
 
@@ -20,6 +21,15 @@ constexpr bool abi_compatible(uint32_t host_major, uint32_t host_minor, uint32_t
 // "'/p/x.so' was built for plugin ABI 2.0; this mosaic supports ABI 1.0 (same major, minor 0 or older)"
 std::string abi_refusal(const std::string& file, uint32_t host_major, uint32_t host_minor, uint32_t plugin_major,
                         uint32_t plugin_minor);
+
+// Why the dynamic loader must not map `path` (not ELF, another machine, not a shared library,
+// truncated: dlopen would misread it or crash the process), or "" when it may.
+std::string unloadable_reason(const std::string& path);
+
+// The symbols `library` exports: defined, global or weak, in its dynamic symbol table. Read
+// from the file, never mapped by the loader. Throws std::runtime_error naming the file when
+// the table cannot be read.
+std::vector<std::string> exported_symbols(const std::string& library);
 
 struct LoadResult {
     const mosaic_plugin_v1* descriptor = nullptr;  // null on failure

@@ -245,6 +245,15 @@ for p in $plugins; do
   grep -Eq "^$p +$(re "$version") +$abi_major\\.$abi_minor +ok +$(re "$all/$plugin_dir/$p.plugin.json")\$" <<<"$out" ||
     fail "all: plugin $p is not listed ok from $all/$plugin_dir: $out"
 done
+# Every plugin package, each beside the core alone, passes `plugins verify`: it loads in a
+# child process, exports one symbol, agrees with its manifest, starts, and its doctor answers.
+for p in $plugins; do
+  verify_root=$(extract "verify-$p" mosaic "mosaic-plugin-$p")
+  run "$verify_root" plugins verify "$p"
+  expect "mosaic-plugin-$p: plugins verify $p" 0 "every plugin passed"
+done
+run "$all" plugins verify --json
+expect "all: plugins verify --json" 0 '"ok": true'
 run "$all" --no-system-path --help
 [ "$(commands_of)" = "agent completion compose-contract config doctor fleet gateway help plugins version wizard yolo " ] ||
   fail "all: commands are '$(commands_of)'"
