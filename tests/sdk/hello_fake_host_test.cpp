@@ -1,6 +1,7 @@
 // The C++ SDK end to end without dlopen: the hello example driven through FakeHost.
 #include <gtest/gtest.h>
 
+#include <mosaic/sdk.hpp>
 #include <mosaic/testing/fake_host.hpp>
 
 using mosaic::testing::FakeHost;
@@ -61,4 +62,24 @@ TEST(SdkCall, UnknownServiceIsRefused) {
     auto r = host.call("hello.nope");
     EXPECT_EQ(r.code, 3);
     EXPECT_NE(r.error.find("hello.nope"), std::string::npos);
+}
+
+// ABI 1.1 through the C++ wrapper: the host's version and the plugin's own directories, as
+// FakeHost serves them (created 0700 on first use, like the real host).
+TEST(SdkContext, AsksTheHostsVersionAndItsOwnDirectories) {
+    FakeHost host;
+    mosaic::Context ctx(&host.table());
+    EXPECT_EQ(ctx.host_version(), FakeHost::host_version);
+    for (auto [dir, want] : {std::pair{ctx.config_dir(), host.config_dir}, std::pair{ctx.cache_dir(), host.cache_dir},
+                             std::pair{ctx.own_dir(MOSAIC_DIR_DATA), host.data_dir}}) {
+        EXPECT_EQ(dir, want);
+        EXPECT_EQ(std::filesystem::status(dir).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+    }
+    try {
+        ctx.own_dir(42);
+        ADD_FAILURE() << "an unknown kind must throw";
+    } catch (const mosaic::Error& e) {
+        EXPECT_EQ(e.code(), mosaic::exit_failed);
+        EXPECT_STREQ(e.what(), "unknown directory kind 42");
+    }
 }
