@@ -179,14 +179,15 @@ A plugin of `mosaic`: the command `mosaic @NAME@`. Written by `mosaic plugins ne
 contract a plugin follows is `plugin-manifest.md` (package mosaic-sdk-dev:
 /usr/share/doc/mosaic-sdk-dev/, beside `services.md` and the manifest's JSON Schema).
 
-    CMakeLists.txt           find_package(MosaicSDK), mosaic_add_plugin(), the test
-    src/@NAME@.cpp           the plugin: its command table and the command
-    tests/@NAME@_test.cpp    the command under the in-process FakeHost (GoogleTest)
+- `CMakeLists.txt`: find_package(MosaicSDK), mosaic_add_plugin(), the test
+- `src/@NAME@.cpp`: the plugin, its command table and the command
+- `tests/@NAME@_test.cpp`: the command under the in-process FakeHost (GoogleTest)
 
 ## Build and test
 
 It needs the Mosaic SDK (`apt install mosaic-sdk-dev`, or from a Mosaic checkout
-`cmake --install build --component sdk --prefix DIR`), CLI11 and GoogleTest.
+`cmake --install build --component sdk --prefix DIR`), CLI11 and, for the test, GoogleTest
+(`libgtest-dev`; `-DBUILD_TESTING=OFF` builds without it).
 
     cmake -S . -B build            # add -DCMAKE_PREFIX_PATH=DIR for an SDK installed in DIR
     cmake --build build
