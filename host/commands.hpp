@@ -38,10 +38,12 @@ std::string version_line();
 // The text of `mosaic --help`, from manifests only.
 std::string help_text(const Discovery& discovery);
 
-// The built-ins, defined in help.cpp, plugins_list.cpp, completion.cpp and doctor.cpp.
+// The built-ins, defined in help.cpp, plugins_list.cpp, plugins_new.cpp, completion.cpp and
+// doctor.cpp.
 int run_help(Session& session, const std::vector<std::string>& args);
 int run_version(Session& session, const std::vector<std::string>& args);
 int run_plugins(Session& session, const std::vector<std::string>& args);
+int run_plugins_new(Session& session, const std::vector<std::string>& args);  // plugins_new.cpp
 int run_plugins_verify(Session& session, const std::vector<std::string>& args);  // args: plugins verify ...
 int run_completion(Session& session, const std::vector<std::string>& args);
 int run_doctor(Session& session, const std::vector<std::string>& args);

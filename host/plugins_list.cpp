@@ -16,7 +16,8 @@ namespace {
 
 const char* const plugins_help =
     "usage: mosaic plugins [list] [--json] [--strict]\n"
-    "       mosaic plugins verify [NAME...] [--json]   (load each plugin and check it; see its --help)\n"
+    "       mosaic plugins verify [NAME...] [--json]  load each plugin and check it (see its --help)\n"
+    "       mosaic plugins new NAME [DIR]             write a new plugin project (see its --help)\n"
     "\n"
     "Lists every plugin manifest found on the search path, in search order, with the\n"
     "columns NAME VERSION ABI STATUS PATH (PATH is the manifest). STATUS is one of:\n"
@@ -90,6 +91,7 @@ std::string json_document(const Discovery& d) {
 }  // namespace
 
 int run_plugins(Session& session, const std::vector<std::string>& args) {
+    if (args.size() > 1 && args[1] == "new") return run_plugins_new(session, args);
     if (args.size() > 1 && args[1] == "verify") return run_plugins_verify(session, args);
     bool json = false, strict = false;
     for (std::size_t i = 1; i < args.size(); ++i) {

@@ -3,15 +3,17 @@
 #
 # Builds <name>.so with hidden visibility, -Wl,-z,defs (every symbol resolved at link time)
 # and a version script that exports mosaic_plugin_query alone, writes <name>.plugin.json
-# beside it with mosaic-plugin-manifest, and installs both into MOSAIC_PLUGIN_INSTALL_DIR
-# (component <name> unless COMPONENT says otherwise). Also
-# defines the OBJECT library <name>_objects, which tests link with the in-process FakeHost.
+# beside it with mosaic-plugin-manifest, and installs both (component <name> unless COMPONENT
+# says otherwise) into MOSAIC_PLUGIN_INSTALL_DIR. Also defines the OBJECT library
+# <name>_objects, which tests link with the in-process FakeHost.
+#
+# MOSAIC_PLUGIN_INSTALL_DIR is read when mosaic_add_plugin is called. Unset, it is
+# ${CMAKE_INSTALL_LIBDIR}/mosaic/plugins (GNUInstallDirs), relative: under the install
+# prefix of the project being built (-DCMAKE_INSTALL_PREFIX, or `cmake --install --prefix`),
+# never the SDK's. Set it (-DMOSAIC_PLUGIN_INSTALL_DIR=...) to a path relative to that prefix
+# or to an absolute directory, e.g. share/mosaic/plugins with prefix ~/.local, the directory
+# mosaic searches by default for the user (docs/plugin-manifest.md, "Where the host looks").
 include_guard(GLOBAL)
-
-if(NOT DEFINED MOSAIC_PLUGIN_INSTALL_DIR)
-  include(GNUInstallDirs)
-  set(MOSAIC_PLUGIN_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/mosaic/plugins)
-endif()
 
 function(mosaic_add_plugin)
   cmake_parse_arguments(P "NO_INSTALL" "NAME;OUTPUT_DIRECTORY;COMPONENT" "SOURCES;LIBRARIES" ${ARGN})
@@ -27,6 +29,12 @@ function(mosaic_add_plugin)
   endif()
   if(NOT P_COMPONENT)
     set(P_COMPONENT ${P_NAME})
+  endif()
+  if(DEFINED MOSAIC_PLUGIN_INSTALL_DIR)
+    set(destination ${MOSAIC_PLUGIN_INSTALL_DIR})
+  else()
+    include(GNUInstallDirs)
+    set(destination ${CMAKE_INSTALL_LIBDIR}/mosaic/plugins)
   endif()
 
   set(objects ${P_NAME}_objects)
@@ -52,8 +60,8 @@ function(mosaic_add_plugin)
     VERBATIM)
 
   if(NOT P_NO_INSTALL)
-    install(TARGETS ${P_NAME} LIBRARY DESTINATION ${MOSAIC_PLUGIN_INSTALL_DIR} COMPONENT ${P_COMPONENT})
+    install(TARGETS ${P_NAME} LIBRARY DESTINATION ${destination} COMPONENT ${P_COMPONENT})
     install(FILES ${P_OUTPUT_DIRECTORY}/${P_NAME}.plugin.json
-      DESTINATION ${MOSAIC_PLUGIN_INSTALL_DIR} COMPONENT ${P_COMPONENT})
+      DESTINATION ${destination} COMPONENT ${P_COMPONENT})
   endif()
 endfunction()

@@ -324,11 +324,22 @@ section "example plugin built against the extracted mosaic-sdk-dev"
 sdk=$(extract sdk mosaic-sdk-dev)
 cmp -s "$sdk/usr/include/mosaic/plugin_abi.h" "$src/sdk/include/mosaic/plugin_abi.h" ||
   fail "mosaic-sdk-dev: plugin_abi.h differs from the source"
-# The pkg-config file names the packaged paths.
-pc_flags=$(PKG_CONFIG_PATH="$sdk/usr/lib/$multiarch/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$sdk" \
-  pkg-config --cflags --libs mosaic-sdk) || fail "pkg-config mosaic-sdk failed"
-grep -q -- "-I$sdk/usr/include" <<<"$pc_flags" || fail "mosaic-sdk.pc: no -I/usr/include: $pc_flags"
-grep -q -- "-L$sdk/usr/lib/$multiarch" <<<"$pc_flags" || fail "mosaic-sdk.pc: no -L/usr/lib/$multiarch: $pc_flags"
+# The pkg-config file is relocatable (prefix=${pcfiledir}/...): extracted anywhere, it names
+# the paths there, with no PKG_CONFIG_SYSROOT_DIR; and it carries the ABI and the dependency a
+# plugin package takes, the very one the first-party plugin packages have.
+pcvar() { PKG_CONFIG_PATH="$sdk/usr/lib/$multiarch/pkgconfig" pkg-config --variable="$1" mosaic-sdk; }
+same_path() { [ "$(realpath -m "$1")" = "$(realpath -m "$2")" ] || fail "mosaic-sdk.pc: $3 is '$1', not $2"; }
+same_path "$(pcvar prefix)" "$sdk/usr" prefix
+same_path "$(pcvar includedir)" "$sdk/usr/include" includedir
+same_path "$(pcvar libdir)" "$sdk/usr/lib/$multiarch" libdir
+[ -f "$(pcvar plugin_map)" ] || fail "mosaic-sdk.pc: plugin_map '$(pcvar plugin_map)' does not exist"
+pc_flags=$(PKG_CONFIG_PATH="$sdk/usr/lib/$multiarch/pkgconfig" pkg-config --cflags --libs mosaic-sdk) ||
+  fail "pkg-config mosaic-sdk failed"
+grep -q -- "-I$(pcvar includedir)" <<<"$pc_flags" || fail "mosaic-sdk.pc: no -I of its includedir: $pc_flags"
+grep -q -- "-L$(pcvar libdir)" <<<"$pc_flags" || fail "mosaic-sdk.pc: no -L of its libdir: $pc_flags"
+[ "$(pcvar abi_major).$(pcvar abi_minor)" = "$abi_major.$abi_minor" ] ||
+  fail "mosaic-sdk.pc: ABI $(pcvar abi_major).$(pcvar abi_minor), the header says $abi_major.$abi_minor"
+for p in $plugins; do has "mosaic-plugin-$p" Depends "$(re "$(pcvar plugin_deb_depends)")"; done
 hello=$work/hello
 cp -r "$sdk/usr/share/doc/mosaic-sdk-dev/examples/hello" "$hello-src"
 if cmake -S "$hello-src" -B "$hello" -G Ninja -DCMAKE_PREFIX_PATH="$sdk/usr" >"$work/hello.log" 2>&1 &&
