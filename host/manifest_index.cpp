@@ -13,7 +13,9 @@ namespace mosaic::host {
 
 namespace {
 
-constexpr std::string_view magic = "mosaic-plugin-index\t2\n";
+// 3: each command carries its tree (manifest schema 2) as a fourth field; an index of an
+// older version is not read, so it is rebuilt from the manifests.
+constexpr std::string_view magic = "mosaic-plugin-index\t3\n";
 
 uint64_t fnv1a(std::string_view s) {
     uint64_t h = 1469598103934665603ull;
@@ -225,6 +227,7 @@ std::string ManifestIndex::encode_record(const std::string& file_name, const Man
         put(out, c.name);
         put(out, c.summary);
         put(out, c.usage);
+        put(out, c.tree);
     }
     put(out, std::to_string(m.services.size()));
     for (const auto& s : m.services) {
@@ -261,14 +264,16 @@ std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view valu
         return std::nullopt;
     m.commands.resize(n);
     for (auto& c : m.commands)
-        if (!f.next(c.name) || !f.next(c.summary) || !f.next(c.usage)) return std::nullopt;
+        if (!f.next(c.name) || !f.next(c.summary) || !f.next(c.usage) || !f.next(c.tree)) return std::nullopt;
     if (!f.next_number(n) || n > 10000) return std::nullopt;
     m.services.resize(n);
     for (auto& s : m.services)
         if (!f.next(s.name) || !f.next(s.summary)) return std::nullopt;
     if (!f.at_end()) return std::nullopt;
     // The same rules as a manifest file (a record is only ever written from a valid one):
-    // an index edited by hand to name "../x.so" is not trusted, it is re-read.
+    // an index edited by hand to name "../x.so" is not trusted, it is re-read. A command's
+    // tree stays text until completion decodes it, by the file's rules again
+    // (manifest::decode_tree), so a start-up pays nothing for trees.
     try {
         manifest::validate(m);
     } catch (const std::exception&) {

@@ -50,7 +50,8 @@ public:
     std::size_t misses() const { return misses_; }
     const std::string& file() const { return file_; }
 
-    // One record: "<file>\t<inode>\t<size>\t<mtime>\t" followed by the encoded value.
+    // One record: "<file>\t<inode>\t<size>\t<mtime>\t" followed by the encoded value (a
+    // command's fields: name, summary, usage, tree text).
     static std::string encode_record(const std::string& file_name, const ManifestKey& key, const ManifestOrError& value);
     // Splits a record; std::nullopt when malformed. `value` views into `line`.
     struct Parsed {
