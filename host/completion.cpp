@@ -229,6 +229,7 @@ std::vector<std::string> ask_service(Session& session, const manifest::Value& v,
 // `completion --line -- COMMAND WORDS... CURRENT`: the first line says how to complete
 // (words, file, directory, none), each further line is a candidate.
 int complete_line(Session& session, const std::vector<std::string>& words) {
+    if (!words.empty()) session.keep_tree_of(words[0]);
     std::optional<manifest::Node> tree;
     const PluginEntry* p = words.empty() || find_builtin(words[0]) ? nullptr : session.discovery().for_command(words[0]);
     if (p != nullptr) {

@@ -64,6 +64,32 @@ TEST(ManifestIndex, EncodeDecodeRoundTripsAwkwardStrings) {
     EXPECT_EQ(std::get<std::string>(*bad_value), "missing key 'name'");
 }
 
+// Start-up keeps no tree (tree_of ""), completion only its command's: the others are
+// stepped over by their length, never unescaped.
+TEST(ManifestIndex, KeepsOnlyTheTreeAskedFor) {
+    mosaic::manifest::Manifest m;
+    m.name = "two";
+    m.library = "two.so";
+    m.commands = {{"one", "s", "", R"({"args":[{"kind":"text","name":"a\tb"}]})"}, {"two", "s", "", "{}"}};
+    auto rec = ManifestIndex::parse_record(ManifestIndex::encode_record("two.plugin.json", {1, 2, 3}, m));
+    ASSERT_TRUE(rec.has_value());
+    auto all = ManifestIndex::decode_value(rec->value);
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(std::get<mosaic::manifest::Manifest>(*all), m);
+    auto one = std::get<mosaic::manifest::Manifest>(*ManifestIndex::decode_value(rec->value, std::string("one")));
+    EXPECT_EQ(one.commands[0].tree, m.commands[0].tree);
+    EXPECT_EQ(one.commands[1].tree, "");
+    auto none = std::get<mosaic::manifest::Manifest>(*ManifestIndex::decode_value(rec->value, std::string()));
+    EXPECT_EQ(none.commands[0].tree, "");
+    EXPECT_EQ(none.commands[1].tree, "");
+    // A length that runs past the record, or that is not followed by the next field, is refused.
+    std::string value(rec->value);
+    auto at = value.find("41:");  // 40 characters, one of them a backslash, escaped
+    ASSERT_NE(at, std::string::npos) << value;
+    EXPECT_FALSE(ManifestIndex::decode_value(value.substr(0, at) + "9999:" + value.substr(at + 3)).has_value());
+    EXPECT_FALSE(ManifestIndex::decode_value(value.substr(0, at) + "40:" + value.substr(at + 3)).has_value());
+}
+
 TEST(ManifestIndex, RejectsMalformedRecords) {
     std::string line = ManifestIndex::encode_record("a.plugin.json", {1, 2, 3}, std::string("e"));
     EXPECT_FALSE(ManifestIndex::parse_record("a.plugin.json\tx\t2\t3\terr\te").has_value());
