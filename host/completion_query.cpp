@@ -20,6 +20,29 @@ const TreeOption* find_option(const Node& n, std::string_view name) {
 
 bool is_option_word(const std::string& w) { return w.size() > 1 && w[0] == '-'; }
 
+bool is_global_with_value(const std::string& w) { return w == "--mosaic-home" || w == "--plugin-dir"; }
+
+// The host takes its own options wherever they stand before a "--" (options.cpp), so the
+// command never sees them: neither does the walk. The word under the cursor stays.
+std::vector<std::string> without_global_options(const std::vector<std::string>& words) {
+    std::vector<std::string> out;
+    bool ended = false;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const std::string& w = words[i];
+        ended = ended || w == "--";
+        bool last = i + 1 == words.size();
+        if (!ended && !last && is_global_with_value(w)) {
+            if (i + 2 < words.size()) ++i;  // its value too, unless the cursor is on it
+            else out.push_back(w);
+            continue;
+        }
+        bool global = w == "-y" || w == "--yes" || w == "--no-color" || w.rfind("--mosaic-home=", 0) == 0 ||
+                      w.rfind("--plugin-dir=", 0) == 0;
+        if (ended || last || !global) out.push_back(w);
+    }
+    return out;
+}
+
 // Where the words before the cursor leave us: the command node, how many arguments it has
 // had, and an option still waiting for its value.
 struct Walk {
@@ -99,8 +122,14 @@ std::vector<std::string> matching(const std::vector<std::string>& candidates, co
     return out;
 }
 
-CompletionAnswer complete_in_tree(const Node& root, const std::vector<std::string>& words) {
+CompletionAnswer complete_in_tree(const Node& root, const std::vector<std::string>& all_words) {
+    std::vector<std::string> words = without_global_options(all_words);
     if (words.empty()) return {};
+    if (words.size() > 1 && is_global_with_value(words[words.size() - 2])) {
+        CompletionAnswer a;
+        a.mode = CompletionAnswer::Mode::directory;
+        return a;
+    }
     Walk w{&root};
     for (std::size_t i = 0; i + 1 < words.size(); ++i) w.step(words[i]);
     const std::string& cur = words.back();

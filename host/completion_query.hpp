@@ -20,7 +20,9 @@ struct CompletionAnswer {
 };
 
 // `words`: the words after the top-level command, the last being the one under the cursor
-// (possibly empty). bash splits "--tier=lo" into "--tier", "=", "lo"; both forms work.
+// (possibly empty). bash splits "--tier=lo" into "--tier", "=", "lo"; both forms work. The
+// host's own options among them (--mosaic-home DIR, --plugin-dir DIR, -y, --no-color before
+// any "--") are left out, as the host leaves them out of the command's words.
 CompletionAnswer complete_in_tree(const manifest::Node& root, const std::vector<std::string>& words);
 
 // Keeps the candidates that start with `prefix`, prefixed with `keep`.

@@ -41,6 +41,11 @@ TEST(CompletionQuery, WalksSubcommandsOptionsAndArguments) {
     EXPECT_EQ(at({"copy", "--", "-"}).mode, Mode::file) << "after --, words are arguments";
     EXPECT_EQ(at({"copy", "--unknown", ""}).mode, Mode::file);
     EXPECT_EQ(at({"nope", ""}).mode, Mode::none) << "not a subcommand: the group has no arguments";
+    // The host's own options may stand among the command's words; they are not the command's.
+    EXPECT_EQ(at({"--mosaic-home", "/x", "copy", "-y", "a", ""}).mode, Mode::directory);
+    EXPECT_EQ(at({"copy", "--plugin-dir=/p", "--no-color", ""}).mode, Mode::file);
+    EXPECT_EQ(at({"copy", "--mosaic-home", ""}).mode, Mode::directory);
+    EXPECT_EQ(at({"copy", "--", "-y", ""}).mode, Mode::directory) << "after --, -y is an argument";
 }
 
 TEST(CompletionQuery, ADynamicValueNamesItsServiceAndPrefix) {
