@@ -65,6 +65,7 @@ TEST(NestedCompletion, OptionsOfALeafAndTheValuesOfAChoice) {
     // A value that is text offers nothing, and the word after it is not taken for it.
     EXPECT_EQ(w.query({"gateway", "install", "--port", ""}), "none\n");
     EXPECT_EQ(w.query({"gateway", "config", "set", "anthropic-b"}), "words\nanthropic-base-url\n");
+    EXPECT_EQ(w.query({"wizard", "--section", "g"}), "words\ngateway\n");
 }
 
 TEST(NestedCompletion, FleetRestartCompletesTheRostersAgentsThroughTheFleetService) {
@@ -78,6 +79,8 @@ TEST(NestedCompletion, FleetRestartCompletesTheRostersAgentsThroughTheFleetServi
     // The agent plugin asks the fleet through its own service.
     EXPECT_EQ(w.query({"agent", "tail", "rev"}), "words\nreviewer\n");
     EXPECT_EQ(w.query({"yolo", "c"}), "words\nclaude\ncodex\n");
+    // The host's own options among the words change nothing.
+    EXPECT_EQ(w.query({"fleet", "-y", "restart", "--no-color", "rev"}), "words\nreviewer\n");
 }
 
 TEST(NestedCompletion, WithoutARosterThereIsNothingToOffer) {
