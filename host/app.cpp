@@ -78,6 +78,7 @@ const Discovery& Session::discovery() {
     rules.builtins = builtin_names();
     rules.host_abi_major = MOSAIC_ABI_MAJOR;
     rules.host_abi_minor = MOSAIC_ABI_MINOR;
+    rules.tree_of = tree_of_;
     if (!in.setuid) {
         if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute())
             rules.index_dir = *c + "/mosaic/plugin-index";

@@ -34,6 +34,10 @@ public:
     // LeakSanitizer does not count it. Call it once per process.
     void keep_discovery_until_exit();
 
+    // Before the first discovery(): keep the command tree of `command` in its manifest
+    // (completion); discovery keeps no tree otherwise.
+    void keep_tree_of(const std::string& command) { tree_of_ = command; }
+
     // "mosaic: error: <message>" on stderr.
     static void error(const std::string& message);
 
@@ -41,6 +45,7 @@ private:
     HostSettings host_settings();
 
     GlobalOptions options_;
+    std::string tree_of_;
     std::unique_ptr<Discovery> discovery_;
     std::unique_ptr<Terminal> terminal_;
     std::unique_ptr<Runtime> runtime_;

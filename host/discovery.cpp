@@ -260,7 +260,7 @@ void read_dir(const SearchDir& dir, const DiscoveryRules& rules, Discovery& d,
     list_dir(dir.path, listing, problem);
     if (!problem.empty() && debug) debug("cannot read all of '" + dir.path.string() + "': " + problem);
     const std::string dir_str = dir.path.string();
-    ManifestIndex index(rules.index_dir, dir_str, listing.fd);
+    ManifestIndex index(rules.index_dir, dir_str, listing.fd, rules.tree_of);
     const std::size_t first = d.plugins.size();
     d.plugins.reserve(d.plugins.size() + listing.manifests.size());
     for (const auto& fname : listing.manifests) {

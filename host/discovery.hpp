@@ -94,6 +94,7 @@ struct DiscoveryRules {
     uint32_t host_abi_major = 0, host_abi_minor = 0;
     std::function<void(const std::string&)> debug;  // MOSAIC_DEBUG_PLUGINS=1: every decision
     std::string index_dir;                 // manifest index cache (manifest_index.hpp); empty: none
+    std::string tree_of;                   // the one command whose tree to keep (completion); "": none
 };
 
 Discovery discover(const std::vector<SearchDir>& candidates, const DiscoveryRules& rules);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +14,9 @@ namespace mosaic::host {
 
 namespace {
 
-constexpr std::string_view magic = "mosaic-plugin-index\t2\n";
+// 3: each command carries its tree (manifest schema 2) as a fourth field; an index of an
+// older version is not read, so it is rebuilt from the manifests.
+constexpr std::string_view magic = "mosaic-plugin-index\t3\n";
 
 uint64_t fnv1a(std::string_view s) {
     uint64_t h = 1469598103934665603ull;
@@ -21,21 +24,27 @@ uint64_t fnv1a(std::string_view s) {
     return h;
 }
 
-// Reads straight into `text` (no bounce buffer: a large one on the stack costs page faults).
-bool slurp(const std::string& path, std::string& text) {
+// Reads straight into `text` (no bounce buffer: a large one on the stack costs page faults;
+// and no zero-filling first: with command trees an index is a megabyte for 200 plugins).
+bool slurp(const std::string& path, std::unique_ptr<char[]>& text, std::size_t& used) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     struct stat st {};
     std::size_t size = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
-    std::size_t used = 0;
+    std::size_t capacity = 0;
+    used = 0;
     ssize_t n = 0;
     do {
-        if (used == text.size()) text.resize(std::max(used * 2, size + 1));  // +1: see EOF at once
-        n = ::read(fd, text.data() + used, text.size() - used);
+        if (used == capacity) {  // +1: see EOF at once
+            capacity = std::max(used * 2, size + 1);
+            std::unique_ptr<char[]> bigger(new char[capacity]);
+            if (used > 0) std::memcpy(bigger.get(), text.get(), used);
+            text = std::move(bigger);
+        }
+        n = ::read(fd, text.get() + used, capacity - used);
         if (n > 0) used += static_cast<std::size_t>(n);
     } while (n > 0 || (n < 0 && errno == EINTR));
     ::close(fd);
-    text.resize(used);
     return n == 0;
 }
 
@@ -86,6 +95,20 @@ public:
         auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
         return ec == std::errc() && p == raw.data() + raw.size();
     }
+    // A field written as "<length>:<text>": the text, stepped over without looking into it.
+    bool next_sized(std::string_view& raw) {
+        std::size_t n = 0;
+        auto colon = done_ ? std::string_view::npos : rest_.find(':');
+        if (colon == std::string_view::npos || colon == 0) return false;
+        auto [p, ec] = std::from_chars(rest_.data(), rest_.data() + colon, n);
+        if (ec != std::errc() || p != rest_.data() + colon || n > rest_.size() - colon - 1) return false;
+        raw = rest_.substr(colon + 1, n);
+        rest_.remove_prefix(colon + 1 + n);
+        if (rest_.empty()) return done_ = true;
+        if (rest_[0] != '\t') return false;
+        rest_.remove_prefix(1);
+        return true;
+    }
     std::string_view rest() const { return done_ ? std::string_view() : rest_; }
     bool at_end() const { return done_; }
 
@@ -105,13 +128,14 @@ std::optional<ManifestKey> key_of(int dir_fd, const std::string& file_name, cons
 
 }  // namespace
 
-ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd)
-    : plugin_dir_(plugin_dir), dir_fd_(dir_fd) {
+ManifestIndex::ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd,
+                             std::optional<std::string> tree_of)
+    : plugin_dir_(plugin_dir), dir_fd_(dir_fd), tree_of_(std::move(tree_of)) {
     if (index_dir.empty()) return;
     file_ = fmt::format("{}/{:016x}.idx", index_dir, fnv1a(plugin_dir));
     // Layout: magic line, the directory (so a hash collision is only a miss), records.
-    if (!slurp(file_, text_)) return;
-    std::string_view t = text_;
+    if (!slurp(file_, text_, text_size_)) return;
+    std::string_view t(text_.get(), text_size_);
     std::string header = std::string(magic) + plugin_dir + "\n";
     if (t.substr(0, header.size()) != header) return;
     t.remove_prefix(header.size());
@@ -142,7 +166,7 @@ ManifestOrError ManifestIndex::get(const std::string& file_name) {
     auto key = key_of(dir_fd_, file_name, path);
     if (key && !file_.empty()) {
         if (const Parsed* old = find_old(file_name); old != nullptr && old->key == *key) {
-            if (auto value = decode_value(old->value)) {
+            if (auto value = decode_value(old->value, tree_of_)) {
                 ++hits_;
                 // The whole line, from the file name to the end of the value.
                 const char* begin = old->file.data();
@@ -164,6 +188,9 @@ ManifestOrError ManifestIndex::get(const std::string& file_name) {
         owned_.push_back(encode_record(file_name, *key, result));  // a deque: views stay valid
         keep_.push_back(owned_.back());
     }
+    if (auto* m = std::get_if<manifest::Manifest>(&result); m && tree_of_)  // as from the index
+        for (auto& c : m->commands)
+            if (c.name != *tree_of_) c.tree.clear();
     return result;
 }
 
@@ -225,6 +252,9 @@ std::string ManifestIndex::encode_record(const std::string& file_name, const Man
         put(out, c.name);
         put(out, c.summary);
         put(out, c.usage);
+        std::string tree;
+        put(tree, c.tree);  // escaped, after a tab
+        out += '\t' + std::to_string(tree.size() - 1) + ":" + tree.substr(1);
     }
     put(out, std::to_string(m.services.size()));
     for (const auto& s : m.services) {
@@ -244,7 +274,8 @@ std::optional<ManifestIndex::Parsed> ManifestIndex::parse_record(std::string_vie
     return p;
 }
 
-std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view value) {
+std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view value,
+                                                          const std::optional<std::string>& tree_of) {
     Fields f(value);
     std::string_view kind;
     if (!f.next(kind)) return std::nullopt;
@@ -260,15 +291,20 @@ std::optional<ManifestOrError> ManifestIndex::decode_value(std::string_view valu
         !f.next(m.version) || !f.next(m.vendor) || !f.next(m.summary) || !f.next_number(n) || n > 10000)
         return std::nullopt;
     m.commands.resize(n);
-    for (auto& c : m.commands)
-        if (!f.next(c.name) || !f.next(c.summary) || !f.next(c.usage)) return std::nullopt;
+    for (auto& c : m.commands) {
+        std::string_view tree;
+        if (!f.next(c.name) || !f.next(c.summary) || !f.next(c.usage) || !f.next_sized(tree)) return std::nullopt;
+        if (!tree_of || c.name == *tree_of) Fields(tree).next(c.tree);  // unescaped only when kept
+    }
     if (!f.next_number(n) || n > 10000) return std::nullopt;
     m.services.resize(n);
     for (auto& s : m.services)
         if (!f.next(s.name) || !f.next(s.summary)) return std::nullopt;
     if (!f.at_end()) return std::nullopt;
     // The same rules as a manifest file (a record is only ever written from a valid one):
-    // an index edited by hand to name "../x.so" is not trusted, it is re-read.
+    // an index edited by hand to name "../x.so" is not trusted, it is re-read. A command's
+    // tree stays text until completion decodes it, by the file's rules again
+    // (manifest::decode_tree), so a start-up pays nothing for trees.
     try {
         manifest::validate(m);
     } catch (const std::exception&) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +38,10 @@ class ManifestIndex {
 public:
     // `index_dir` empty: no caching at all. `plugin_dir` is canonical. `dir_fd`, when not -1,
     // is an open descriptor of `plugin_dir`: manifests are then stat'ed relative to it.
-    ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd = -1);
+    // `tree_of`: the command whose tree get() keeps (std::nullopt: every tree; "": none). A
+    // record's trees are skipped unread otherwise, so start-up pays nothing for them.
+    ManifestIndex(const std::string& index_dir, const std::string& plugin_dir, int dir_fd = -1,
+                  std::optional<std::string> tree_of = std::nullopt);
 
     // The manifest `file_name` of the plugin directory: from the index when its key still
     // matches, else parsed (and remembered).
@@ -50,7 +54,9 @@ public:
     std::size_t misses() const { return misses_; }
     const std::string& file() const { return file_; }
 
-    // One record: "<file>\t<inode>\t<size>\t<mtime>\t" followed by the encoded value.
+    // One record: "<file>\t<inode>\t<size>\t<mtime>\t" followed by the encoded value (a
+    // command's fields: name, summary, usage, and its tree text as "<length>:<escaped text>",
+    // so that a reader can step over it without reading it).
     static std::string encode_record(const std::string& file_name, const ManifestKey& key, const ManifestOrError& value);
     // Splits a record; std::nullopt when malformed. `value` views into `line`.
     struct Parsed {
@@ -59,13 +65,17 @@ public:
         std::string_view value;
     };
     static std::optional<Parsed> parse_record(std::string_view line);
-    static std::optional<ManifestOrError> decode_value(std::string_view value);
+    static std::optional<ManifestOrError> decode_value(std::string_view value,
+                                                       const std::optional<std::string>& tree_of = std::nullopt);
 
 private:
     const Parsed* find_old(std::string_view file_name);
 
-    std::string plugin_dir_, file_, text_;
+    std::string plugin_dir_, file_;
+    std::unique_ptr<char[]> text_;  // the index file as read
+    std::size_t text_size_ = 0;
     int dir_fd_ = -1;
+    std::optional<std::string> tree_of_;
     std::vector<Parsed> old_;  // sorted by file name (the index is written in that order)
     std::size_t cursor_ = 0;   // discovery asks in sorted order: the next record usually matches
     std::vector<std::string_view> keep_;  // records to write back: views into text_ or owned_

@@ -9,7 +9,7 @@
 namespace mosaic::agent {
 
 void define_tail(CLI::App& app, TailCommand& o) {
-    app.add_option("name", o.name, "the agent")->required();
+    cli::complete_with(app.add_option("name", o.name, "the agent"), cli::complete::dynamic("agent.complete", "agent"))->required();
     app.add_option("-n,--lines", o.lines, "how many lines (default 50)")->check(cli::whole_number(1, 100000, "lines"));
 }
 
@@ -28,7 +28,7 @@ int run_tail(const TailCommand& o, Deps& d) {
     return 0;
 }
 
-void define_watch(CLI::App& app, WatchCommand& o) { app.add_option("name", o.name, "the agent")->required(); }
+void define_watch(CLI::App& app, WatchCommand& o) { cli::complete_with(app.add_option("name", o.name, "the agent"), cli::complete::dynamic("agent.complete", "agent"))->required(); }
 
 int run_watch(const WatchCommand& o, Deps& d) {
     FleetRoster roster = fleet_roster(d.ctx);
@@ -52,7 +52,7 @@ int run_watch(const WatchCommand& o, Deps& d) {
 }
 
 void define_reset(CLI::App& app, ResetCommand& o) {
-    app.add_option("name", o.name, "the agent")->required();
+    cli::complete_with(app.add_option("name", o.name, "the agent"), cli::complete::dynamic("agent.complete", "agent"))->required();
     app.add_flag("--new", o.restart, "restart the agent's unit (a new session) even when its runtime has a reset command");
 }
 

@@ -24,6 +24,14 @@ void warn_sources(const nlohmann::json& view, Deps& d) {
 
 void define_roster(CLI::App& app, RosterCommand& o) { app.add_flag("--json", o.json, "print one JSON document"); }
 
+// The fleet's answer: the agent names are the roster's (docs/services.md, agent.complete).
+nlohmann::json serve_complete(const nlohmann::json& in, Deps& d) {
+    nlohmann::json ask{{"what", "agent"}, {"prefix", in.value("prefix", "")}};
+    if (in.value("what", "") != "agent")
+        throw Error(exit_usage, "service 'agent.complete' completes \"what\": \"agent\"");
+    return call_fleet(d.ctx, "fleet.complete", ask);
+}
+
 int run_roster(const RosterCommand& o, Deps& d) {
     nlohmann::json view = view_of(d, std::nullopt);
     d.ctx.out(o.json ? view.dump(2) + "\n" : render_roster_table(view, d.ctx.color()));
@@ -32,7 +40,7 @@ int run_roster(const RosterCommand& o, Deps& d) {
 }
 
 void define_status(CLI::App& app, StatusCommand& o) {
-    app.add_option("name", o.name, "only this agent");
+    cli::complete_with(app.add_option("name", o.name, "only this agent"), cli::complete::dynamic("agent.complete", "agent"));
     app.add_flag("--json", o.json, "print one JSON document");
 }
 

@@ -44,14 +44,15 @@ int report_verification(const Verification& v, const PaneAddress& pane, Deps& d)
 }  // namespace
 
 void define_send(CLI::App& app, SendCommand& o) {
-    app.add_option("name", o.name, "the agent")->required();
+    cli::complete_with(app.add_option("name", o.name, "the agent"), cli::complete::dynamic("agent.complete", "agent"))->required();
     app.add_option("--message,-m", o.message, "the text to send (newlines, tabs and quotes arrive as they are)")
         ->required();
     app.add_flag("--verify", o.verify, "check the pane afterwards: accepted, left as a draft, or not verifiable");
     app.add_option("--verify-timeout", o.verify_timeout_ms, "milliseconds --verify waits (default 6000)")
         ->check(cli::whole_number(400, 600000, "ms"));
     app.add_option("--source-label", o.source_label, "who sends, in the preamble (default operator)");
-    app.add_option("--class", o.message_class, "terminal-log, actionable, human or reaction");
+    cli::complete_with(app.add_option("--class", o.message_class, "terminal-log, actionable, human or reaction"),
+                       cli::complete::choice(message_classes()));
 }
 
 int run_send(const SendCommand& o, Deps& d) {

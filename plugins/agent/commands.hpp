@@ -22,6 +22,8 @@ struct StatusCommand {
 };
 void define_status(CLI::App& app, StatusCommand& o);
 int run_status(const StatusCommand& o, Deps& d);
+// agent.complete: {"what": "agent", "prefix"} -> {"values": [...]}, from fleet.complete.
+nlohmann::json serve_complete(const nlohmann::json& in, Deps& d);
 
 // cmd_send.cpp: send
 struct SendCommand {

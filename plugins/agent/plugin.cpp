@@ -55,7 +55,8 @@ public:
         cli::group<agent_commands>("agent", "talk to the fleet's agents (send, tail, watch, reset, status)", agent_help,
                                    "agent roster|status|send|tail|watch|reset [args]"),
     };
-    static constexpr std::array<cli::Service<Deps>, 0> services{};
+    static constexpr std::array services{
+        cli::Service<Deps>{"agent.complete", "values for shell completion: the fleet's agent names", &serve_complete}};
     static std::unique_ptr<Deps> make_deps(const Context& ctx) { return agent::make_deps(ctx); }
 
     using TablePlugin::TablePlugin;

@@ -57,7 +57,9 @@ int run_ps(const PsCommand& o, Deps& d) {
     return 0;
 }
 
-void define_launch(CLI::App& app, LaunchCommand& o) { app.add_option("agent", o.agent, "agent name"); }
+void define_launch(CLI::App& app, LaunchCommand& o) {
+    cli::complete_with(app.add_option("agent", o.agent, "agent name"), cli::complete::dynamic("fleet.complete", "agent"));
+}
 
 int run_launch(const LaunchCommand& o, Deps& d) {
     if (o.agent.empty()) throw Error(exit_launch_usage, "missing agent name; usage: mosaic fleet launch <agent>");
@@ -77,7 +79,7 @@ int run_launch(const LaunchCommand& o, Deps& d) {
 }
 
 void define_heartbeat(CLI::App& app, HeartbeatCommand& o) {
-    app.add_option("agent", o.agent, "agent name")->required();
+    cli::complete_with(app.add_option("agent", o.agent, "agent name"), cli::complete::dynamic("fleet.complete", "agent"))->required();
     app.add_option("--pid", o.pid, "the process to watch (the agent pane's pid)")
         ->required()
         ->check(cli::whole_number(1, 4194304));
@@ -94,7 +96,7 @@ int run_heartbeat_command(const HeartbeatCommand& o, Deps& d) {
 }
 
 void define_yolo(CLI::App& app, YoloCommand& o) {
-    app.add_option("runtime", o.runtime, "claude, codex, opencode or pi")->required();
+    cli::complete_with(app.add_option("runtime", o.runtime, "claude, codex, opencode or pi"), cli::complete::choice({"claude", "codex", "opencode", "pi"}))->required();
     app.add_option("--model", o.model, "model passed to the runtime's own model flag");
     app.add_option("args", o.args, "arguments after -- go to the runtime");
     app.add_flag("--no-contract", o.no_contract, "start the runtime without the Mosaic contract (compose-contract)");

@@ -31,7 +31,7 @@ Composed compose_for(const std::string& runtime, Deps& d) {
 }  // namespace
 
 void define_compose_contract(CLI::App& app, ComposeContractCommand& o) {
-    app.add_option("runtime", o.runtime, "claude, codex, opencode or pi")->required();
+    cli::complete_with(app.add_option("runtime", o.runtime, "claude, codex, opencode or pi"), cli::complete::choice({"claude", "codex", "opencode", "pi"}))->required();
     app.add_flag("--json", o.json, "the contract and how 'mosaic yolo' hands it to the runtime, as JSON");
 }
 

@@ -36,8 +36,10 @@ void define_add(CLI::App& app, AddCommand& o) {
         ->required();
     app.add_option("--class", o.agent.agent_class, "agent class (default worker)");
     app.add_option("--model", o.model, "model hint passed to the runtime");
-    app.add_option("--working-dir", o.working_dir, "working directory of the agent's session");
-    app.add_option("--reports-to", o.reports_to, "the agent of the roster this one reports to");
+    cli::complete_with(app.add_option("--working-dir", o.working_dir, "working directory of the agent's session"),
+                       cli::complete::directory());
+    cli::complete_with(app.add_option("--reports-to", o.reports_to, "the agent of the roster this one reports to"),
+                       cli::complete::dynamic("fleet.complete", "agent"));
     app.add_flag("--no-start", o.no_start, "do not start the agent's unit");
     app.add_flag("--no-gateway", o.no_gateway,
                  "do not give the agent a gateway token and the gateway's URLs, even with a gateway installed");
@@ -54,7 +56,7 @@ int run_add(const AddCommand& o, Deps& d) {
 }
 
 void define_remove(CLI::App& app, RemoveCommand& o) {
-    app.add_option("name", o.name, "agent name")->required();
+    cli::complete_with(app.add_option("name", o.name, "agent name"), cli::complete::dynamic("fleet.complete", "agent"))->required();
     app.add_flag("--no-stop", o.no_stop, "do not stop the agent's unit");
     app.add_flag("--no-gateway", o.no_gateway, "keep the agent's gateway tokens active");
 }

@@ -99,7 +99,7 @@ int run_status(const StatusCommand& o, Deps& d) {
 }
 
 void define_restart(CLI::App& app, RestartCommand& o) {
-    app.add_option("agent", o.agent, "restart only this agent");
+    cli::complete_with(app.add_option("agent", o.agent, "restart only this agent"), cli::complete::dynamic("fleet.complete", "agent"));
     app.add_option("--max-wait", o.max_wait_s, "seconds to wait for another restart before breaking its lock (default 60)")
         ->check(cli::whole_number(0, 86400, "seconds"));
 }

@@ -133,5 +133,7 @@ nlohmann::json serve_roster(const nlohmann::json& in, Deps& d);
 nlohmann::json serve_ps(const nlohmann::json& in, Deps& d);
 nlohmann::json serve_verify(const nlohmann::json& in, Deps& d);
 nlohmann::json serve_restart(const nlohmann::json& in, Deps& d);
+// Completion (docs/services.md): {"what": "agent", "prefix": "co"} -> {"values": [names]}.
+nlohmann::json serve_complete(const nlohmann::json& in, Deps& d);
 
 }  // namespace mosaic::fleet

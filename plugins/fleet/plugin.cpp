@@ -137,6 +137,7 @@ public:
         cli::Service<Deps>{"fleet.verify", "the fleet verify document (as 'mosaic fleet verify --json')",
                            &serve_verify},
         cli::Service<Deps>{"fleet.restart", "restart one agent's unit under the restart lock", &serve_restart},
+        cli::Service<Deps>{"fleet.complete", "values for shell completion: the roster's agent names", &serve_complete},
     };
     static std::unique_ptr<Deps> make_deps(const Context& ctx) { return fleet::make_deps(ctx); }
 

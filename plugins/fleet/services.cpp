@@ -1,6 +1,6 @@
 // The fleet services (docs/services.md): fleet.status, fleet.doctor, and what another plugin
 // needs to work with the agents without fleet's sources (the agent plugin): fleet.roster,
-// fleet.ps, fleet.verify and fleet.restart.
+// fleet.ps, fleet.verify and fleet.restart; fleet.complete for shell completion.
 #include "commands.hpp"
 
 #include "fleet_doctor.hpp"
@@ -86,6 +86,19 @@ nlohmann::json serve_restart(const nlohmann::json& in, Deps& d) {
         units.push_back({{"unit", u.unit}, {"ok", u.ok}});
     }
     return {{"restarted", units}};
+}
+
+nlohmann::json serve_complete(const nlohmann::json& in, Deps& d) {
+    std::string what = in.contains("what") && in["what"].is_string() ? in["what"].get<std::string>() : "";
+    std::string prefix = in.contains("prefix") && in["prefix"].is_string() ? in["prefix"].get<std::string>() : "";
+    if (what != "agent")
+        throw Error(exit_usage, "service 'fleet.complete' completes \"what\": \"agent\", not '" +
+                                    support::escape_for_message(what) + "'");
+    nlohmann::json values = nlohmann::json::array();
+    if (!std::filesystem::exists(d.roster_path)) return {{"values", values}};  // no roster yet: nothing to offer
+    for (const auto& a : load_roster(d.roster_path).agents)
+        if (a.name.rfind(prefix, 0) == 0) values.push_back(a.name);
+    return {{"values", values}};
 }
 
 }  // namespace mosaic::fleet

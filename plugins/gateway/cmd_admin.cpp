@@ -63,8 +63,9 @@ int run_config_show(const ConfigShowCommand& o, Deps& d) {
 
 void define_config_set(CLI::App& app, ConfigSetCommand& o) {
     std::string names;
-    for (const auto& k : settable_keys()) names += (names.empty() ? "" : ", ") + std::string(k.name);
-    app.add_option("key", o.key, "what to set: " + names)->required();
+    std::vector<std::string> keys;
+    for (const auto& k : settable_keys()) names += (names.empty() ? "" : ", ") + std::string(k.name), keys.emplace_back(k.name);
+    cli::complete_with(app.add_option("key", o.key, "what to set: " + names), cli::complete::choice(keys))->required();
     app.add_option("value", o.value, "the value; never for a secret (prompted, or from its variable)")
         ->each([&o](const std::string&) { o.value_given = true; });
 }

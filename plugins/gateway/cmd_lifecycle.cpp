@@ -26,7 +26,8 @@ std::string admin_line(const BootstrapOutcome& b) {
 
 void define_install(CLI::App& app, InstallCommand& o) {
     app.add_option("--port", o.port, "port on 127.0.0.1 (MOSAIC_GATEWAY_PORT, default 14242)");
-    app.add_option("--tier", o.tier, "storage tier: local or team (MOSAIC_STORAGE_TIER, default local)");
+    cli::complete_with(app.add_option("--tier", o.tier, "storage tier: local or team (MOSAIC_STORAGE_TIER, default local)"),
+                       cli::complete::choice({"local", "team"}));
     app.add_option("--database-url", o.database_url,
                    "team tier PostgreSQL URL, postgresql://user:pass@host[:port]/db (MOSAIC_DATABASE_URL); "
                    "must be reachable before anything is written");

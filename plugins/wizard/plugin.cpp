@@ -17,7 +17,8 @@ struct WizardCommand {
 };
 
 void define_wizard(CLI::App& app, WizardCommand& o) {
-    app.add_option("--section", o.section, "run only this section and apply what it covers")
+    cli::complete_with(app.add_option("--section", o.section, "run only this section and apply what it covers"),
+                       cli::complete::choice(section_ids()))
         ->check(CLI::IsMember(section_ids()));
     app.add_flag("-y,--yes", o.yes, "never prompt: take defaults and the environment");
 }

@@ -4,6 +4,8 @@
 //
 // Opens the library (RTLD_NOW | RTLD_LOCAL), calls mosaic_plugin_query(), and writes the
 // manifest the host reads at start-up, so `mosaic --help` never has to open a library.
+// When the descriptor has describe() (ABI 1.1), each command's tree goes in too (schema 2;
+// schema 1 when no command has one): completion then needs no library either.
 // Without --output the manifest goes to stdout. Exit 0 on success, 1 when the library cannot
 // be opened or describes itself badly, 2 on bad usage.
 #include <vector>  // before boost/dll (Boost 1.74)
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         auto m = mosaic::manifest::from_descriptor(*d, std::filesystem::path(library).filename().string());
+        mosaic::manifest::describe_trees(*d, m);
         std::string text = mosaic::manifest::to_json(m).dump(2) + "\n";
         if (output.empty()) {
             std::cout << text;

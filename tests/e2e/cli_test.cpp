@@ -160,15 +160,7 @@ TEST(Completion, BashScriptCompletesCommandsFromManifestsAndBuiltinArguments) {
     HelloWorld w;
     auto script = w.env.root / "mosaic.bash";
     std::ofstream(script) << w.run({"completion", "bash"}).out;
-    auto complete = [&](const std::string& words, int cword) {
-        mosaic::support::Command c;
-        c.argv = {"bash", "-c",
-                  "source '" + script.string() + "' && COMP_WORDS=(" + words + ") && COMP_CWORD=" +
-                      std::to_string(cword) + " && _mosaic && printf '%s\\n' \"${COMPREPLY[@]}\""};
-        c.env = w.env.env;
-        c.inherit_env = false;
-        return mosaic::support::PosixSpawnRunner().run(c);
-    };
+    auto complete = [&](const std::string& words, int cword) { return bash_complete(w.env, script, words, cword); };
     std::string mosaic = mosaic::test_paths::mosaic_exe;
     auto r = complete(mosaic + " --plugin-dir " + w.dir.string() + " he", 3);
     EXPECT_EQ(r.exit_code, 0) << r.err;

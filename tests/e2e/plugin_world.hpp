@@ -57,6 +57,20 @@ inline void install_hello(const fs::path& dir) {
         fs::copy_file(fs::path(test_paths::example_plugin_dir) / f, dir / f, fs::copy_options::overwrite_existing);
 }
 
+// What bash's completion function `_mosaic` from `script` answers for COMP_WORDS=(words)
+// and COMP_CWORD=cword: COMPREPLY, one line per entry.
+inline support::ProcessResult bash_complete(const MosaicTestEnv& env, const fs::path& script, const std::string& words,
+                                            int cword) {
+    support::Command c;
+    c.argv = {"bash", "-c",
+              "source '" + script.string() + "' && COMP_WORDS=(" + words + ") && COMP_CWORD=" + std::to_string(cword) +
+                  " && _mosaic && printf '%s\\n' \"${COMPREPLY[@]}\""};
+    c.env = env.env;
+    c.inherit_env = false;
+    c.cwd = env.root.string();
+    return support::PosixSpawnRunner().run(c);
+}
+
 inline bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }

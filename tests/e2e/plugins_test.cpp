@@ -1,4 +1,5 @@
 // Discovery, `plugins list`, and loading the compatibility fixtures through the binary.
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -169,11 +170,23 @@ TEST(PluginDiscovery, DebugVariableNamesEveryFileItSkipsIncludingALibraryWithout
 }
 
 namespace {
-// The keywords plugin-manifest.schema.json uses (type, const, required, properties, items,
-// pattern, minLength, minimum, maximum): enough to hold every manifest the tool writes to the
-// published schema. Returns what breaks it, empty when nothing does.
-std::string schema_violation(const json& schema, const json& v, const std::string& at) {
+// The keywords plugin-manifest.schema.json uses (type, const, enum, required, properties,
+// items, pattern, minLength, minItems, minimum, maximum, $ref into $defs, allOf; not if/then):
+// enough to hold every manifest the tool writes to the published schema. Returns what breaks
+// it, empty when nothing does.
+std::string schema_violation(const json& root, const json& schema, const json& v, const std::string& at) {
+    if (schema.contains("$ref")) {  // then the keywords beside it
+        std::string ref = schema["$ref"].get<std::string>();  // "#/$defs/node"
+        if (auto e = schema_violation(root, root["$defs"][ref.substr(ref.rfind('/') + 1)], v, at); !e.empty()) return e;
+    }
+    for (const auto& part : schema.value("allOf", json::array()))
+        if (!part.contains("if"))
+            if (auto e = schema_violation(root, part, v, at); !e.empty()) return e;
     if (schema.contains("const") && v != schema["const"]) return at + ": not " + schema["const"].dump();
+    if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), v) == schema["enum"].end())
+        return at + ": not one of " + schema["enum"].dump();
+    if (schema.value("type", "") == "boolean" && !v.is_boolean()) return at + ": not a boolean";
+    if (v.is_array() && v.size() < schema.value("minItems", 0u)) return at + ": too few items";
     std::string type = schema.value("type", "");
     if (type == "object" && !v.is_object()) return at + ": not an object";
     if (type == "array" && !v.is_array()) return at + ": not an array";
@@ -194,12 +207,12 @@ std::string schema_violation(const json& schema, const json& v, const std::strin
     if (v.is_object() && schema.contains("properties")) {
         for (const auto& [key, value] : v.items()) {
             if (!schema["properties"].contains(key)) return at + ": '" + key + "' is not in the schema";
-            if (auto e = schema_violation(schema["properties"][key], value, at + "." + key); !e.empty()) return e;
+            if (auto e = schema_violation(root, schema["properties"][key], value, at + "." + key); !e.empty()) return e;
         }
     }
     if (v.is_array() && schema.contains("items"))
         for (std::size_t i = 0; i < v.size(); ++i)
-            if (auto e = schema_violation(schema["items"], v[i], at + "[" + std::to_string(i) + "]"); !e.empty()) return e;
+            if (auto e = schema_violation(root, schema["items"], v[i], at + "[" + std::to_string(i) + "]"); !e.empty()) return e;
     return {};
 }
 }  // namespace
@@ -211,17 +224,29 @@ TEST(PluginManifestSchema, EveryBuiltManifestValidatesAndABrokenOneDoesNot) {
     std::vector<fs::path> manifests{fs::path(mosaic::test_paths::example_plugin_dir) / "hello.plugin.json"};
     for (const auto& e : fs::directory_iterator(mosaic::test_paths::plugin_build_dir))
         if (e.path().string().ends_with(".plugin.json")) manifests.push_back(e.path());
-    ASSERT_GE(manifests.size(), 2u);
+    manifests.push_back(fs::path(mosaic::test_paths::fixture_dir) / "fixture-tree.plugin.json");
+    ASSERT_GE(manifests.size(), 3u);
+    std::size_t with_trees = 0;
     for (const auto& m : manifests) {
         json doc = json::parse(std::ifstream(m));
-        EXPECT_EQ(schema_violation(schema, doc, "manifest"), "") << m;
+        EXPECT_EQ(schema_violation(schema, schema, doc, "manifest"), "") << m;
         json broken = doc;
         broken["name"] = "Not-A-Name";
-        EXPECT_NE(schema_violation(schema, broken, "manifest"), "") << m;
+        EXPECT_NE(schema_violation(schema, schema, broken, "manifest"), "") << m;
         broken = doc;
         broken["library"] = "../elsewhere.so";
-        EXPECT_NE(schema_violation(schema, broken, "manifest"), "") << m;
+        EXPECT_NE(schema_violation(schema, schema, broken, "manifest"), "") << m;
+        if (!doc["commands"][0].contains("tree")) continue;
+        ++with_trees;
+        EXPECT_EQ(doc["schema"], 2) << m;
+        broken = doc;
+        broken["commands"][0]["tree"]["options"] = {{{"names", {"lines"}}, {"kind", "text"}}};
+        EXPECT_NE(schema_violation(schema, schema, broken, "manifest"), "") << m;
+        broken = doc;
+        broken["commands"][0]["tree"]["args"] = {{{"name", "x"}, {"kind", "colour"}}};
+        EXPECT_NE(schema_violation(schema, schema, broken, "manifest"), "") << m;
     }
+    EXPECT_GE(with_trees, 5u) << "the first-party plugins and fixture-tree carry trees";
 }
 
 TEST(PluginDiscovery, BadInputNeverBreaksTheHost) {

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }();
     (void)made;
     ManifestIndex probe(index_dir.string(), plugin_dir);
-    mosaic::fuzz::write_bytes(probe.file(), "mosaic-plugin-index\t2\n" + plugin_dir + "\n" + text);
+    mosaic::fuzz::write_bytes(probe.file(), "mosaic-plugin-index\t3\n" + plugin_dir + "\n" + text);
     ManifestIndex index(index_dir.string(), plugin_dir);
     auto missing = index.get("missing.plugin.json");
     FUZZ_CHECK(std::holds_alternative<std::string>(missing), "a missing manifest was found");

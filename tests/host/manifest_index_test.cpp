@@ -46,7 +46,7 @@ TEST(ManifestIndex, EncodeDecodeRoundTripsAwkwardStrings) {
     m.version = "1.0";
     m.vendor = "tab\there";
     m.summary = "new\nline and back\\slash \\t literal";
-    m.commands = {{"odd", "", "usage\twith\ttabs"}};
+    m.commands = {{"odd", "", "usage\twith\ttabs", R"({"commands":[{"name":"x","summary":"tab\there\nand line"}]})"}};
     m.services = {{"odd.x", "s"}};
     std::string line = ManifestIndex::encode_record("odd.plugin.json", {7, 100, 123456789}, m);
     EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -62,6 +62,32 @@ TEST(ManifestIndex, EncodeDecodeRoundTripsAwkwardStrings) {
     auto bad_value = ManifestIndex::decode_value(ManifestIndex::parse_record(bad)->value);
     ASSERT_TRUE(bad_value.has_value());
     EXPECT_EQ(std::get<std::string>(*bad_value), "missing key 'name'");
+}
+
+// Start-up keeps no tree (tree_of ""), completion only its command's: the others are
+// stepped over by their length, never unescaped.
+TEST(ManifestIndex, KeepsOnlyTheTreeAskedFor) {
+    mosaic::manifest::Manifest m;
+    m.name = "two";
+    m.library = "two.so";
+    m.commands = {{"one", "s", "", R"({"args":[{"kind":"text","name":"a\tb"}]})"}, {"two", "s", "", "{}"}};
+    auto rec = ManifestIndex::parse_record(ManifestIndex::encode_record("two.plugin.json", {1, 2, 3}, m));
+    ASSERT_TRUE(rec.has_value());
+    auto all = ManifestIndex::decode_value(rec->value);
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(std::get<mosaic::manifest::Manifest>(*all), m);
+    auto one = std::get<mosaic::manifest::Manifest>(*ManifestIndex::decode_value(rec->value, std::string("one")));
+    EXPECT_EQ(one.commands[0].tree, m.commands[0].tree);
+    EXPECT_EQ(one.commands[1].tree, "");
+    auto none = std::get<mosaic::manifest::Manifest>(*ManifestIndex::decode_value(rec->value, std::string()));
+    EXPECT_EQ(none.commands[0].tree, "");
+    EXPECT_EQ(none.commands[1].tree, "");
+    // A length that runs past the record, or that is not followed by the next field, is refused.
+    std::string value(rec->value);
+    auto at = value.find("41:");  // 40 characters, one of them a backslash, escaped
+    ASSERT_NE(at, std::string::npos) << value;
+    EXPECT_FALSE(ManifestIndex::decode_value(value.substr(0, at) + "9999:" + value.substr(at + 3)).has_value());
+    EXPECT_FALSE(ManifestIndex::decode_value(value.substr(0, at) + "40:" + value.substr(at + 3)).has_value());
 }
 
 TEST(ManifestIndex, RejectsMalformedRecords) {
@@ -150,7 +176,7 @@ TEST(ManifestIndex, CorruptIndexIsIgnoredAndRewritten) {
     TempTree::plugin(dir, "alpha", {"alpha"});
     discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
     for (const auto& f : std::filesystem::directory_iterator(t.root / "cache"))
-        TempTree::write(f.path(), "mosaic-plugin-index\t2\n" + dir.string() + "\ngarbage\n");
+        TempTree::write(f.path(), "mosaic-plugin-index\t3\n" + dir.string() + "\ngarbage\n");
     std::vector<std::string> log;
     auto d = discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
     ASSERT_EQ(d.plugins.size(), 1u);
@@ -159,6 +185,24 @@ TEST(ManifestIndex, CorruptIndexIsIgnoredAndRewritten) {
     log.clear();
     discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
     EXPECT_NE(index_line(log).find("1 cached, 0 parsed"), std::string::npos) << "rewritten after the corrupt one";
+}
+
+// Version 3 records carry each command's tree: an index of version 2 (records without it)
+// is not read at all, so a manifest's tree is never lost to an old index.
+TEST(ManifestIndex, AnIndexOfTheVersionBeforeTreesIsRebuilt) {
+    TempTree t;
+    auto dir = t.dir("plugins");
+    TempTree::plugin(dir, "alpha", {"alpha"});
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache"));
+    std::filesystem::path file;
+    for (const auto& f : std::filesystem::directory_iterator(t.root / "cache")) file = f.path();
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(text.rfind("mosaic-plugin-index\t3\n", 0), 0u) << text;
+    TempTree::write(file, "mosaic-plugin-index\t2\n" + text.substr(text.find('\n') + 1));
+    std::vector<std::string> log;
+    discover({{dir, "x"}}, rules_with_index(t.root / "cache", &log));
+    EXPECT_NE(index_line(log).find("0 cached, 1 parsed"), std::string::npos) << index_line(log);
 }
 
 TEST(ManifestIndex, RecordsAreKeptSortedAndAnUnsortedIndexIsRewritten) {

@@ -30,6 +30,25 @@
 // A leaf's words are parsed by CLI11; --help prints the help and ends with exit 0; a parse
 // error becomes mosaic::Error(exit_usage) in the house style, naming the problem and the
 // subcommand's own --help (CLI11's 100-127 exit codes are never used).
+//
+// Completion. The same tables describe each command's tree (ABI 1.1 describe(), written
+// into the manifest by mosaic-plugin-manifest; docs/plugin-manifest.md, "Command tree"):
+// groups give their subcommands, and each leaf's CLI::App, built as for a run, gives its
+// options and arguments. How a value completes is read from CLI11:
+//
+//   - a flag (add_flag) takes no value: kind none;
+//   - cli::complete_with(option, how) says it outright, how being one of
+//     cli::complete::text(), file(), directory(), choice({"local", "team"}) or
+//     dynamic("fleet.complete", "agent"): ask the plugin's own service at TAB time
+//     (input {"what", "prefix", "words"}, reply {"values": [...]}; list it in `services`);
+//   - else the type name: FILE (also CLI::ExistingFile, ExistingPath) completes file names,
+//     DIR (CLI::ExistingDirectory) directories, anything else is text (nothing offered).
+//
+//     cli::complete_with(app.add_option("--tier", o.tier, "local or team"),
+//                        cli::complete::choice({"local", "team"}))->check(CLI::IsMember({"local", "team"}));
+//
+// complete_with only describes: it checks nothing (its validator accepts every value) and
+// is invisible in --help.
 #pragma once
 
 #include <array>
@@ -152,6 +171,36 @@ inline CLI::Validator whole_number(long long min, long long max, const std::stri
         "", "whole_number");
 }
 
+// How completion offers a value (see the top of this file).
+struct Completion {
+    const char* kind;  // none, text, file, directory, choice, dynamic
+    std::vector<std::string> choices = {};
+    std::string service = {}, what = {};
+};
+namespace complete {
+inline Completion text() { return {"text"}; }
+inline Completion file() { return {"file"}; }
+inline Completion directory() { return {"directory"}; }
+inline Completion choice(std::vector<std::string> values) { return {"choice", std::move(values)}; }
+// `service` is one of the plugin's own services; `what` tells it what to complete.
+inline Completion dynamic(std::string service, std::string what) { return {"dynamic", {}, std::move(service), std::move(what)}; }
+}  // namespace complete
+
+namespace detail {
+inline constexpr std::string_view completion_tag = "mosaic-complete ";
+}
+
+// Marks how `option`'s value completes; returns `option`. A validator that accepts
+// everything carries it (named "mosaic-complete {...}", with no description).
+inline CLI::Option* complete_with(CLI::Option* option, const Completion& how) {
+    nlohmann::json j{{"kind", how.kind}};
+    if (!how.choices.empty()) j["choices"] = how.choices;
+    if (!how.service.empty()) j["complete"] = how.service;
+    if (!how.what.empty()) j["what"] = how.what;
+    return option->check(CLI::Validator([](std::string&) { return std::string(); }, "",
+                                        std::string(detail::completion_tag) + j.dump()));
+}
+
 }  // namespace cli
 
 // Returns std::nullopt when parsing succeeded and the command should run; 0 when help was
@@ -218,6 +267,9 @@ struct Command {
     int (*run)(const Call<Deps>&);
     const char* help = nullptr;   // more for --help (paragraphs, exit statuses, environment)
     const char* usage = nullptr;  // a plugin's top-level rows only: the descriptor's usage line
+    // Adds what is below this row to `node` (its "commands", or its "options" and "args"):
+    // the command tree. Set by command<>() and group<>(); no side effects, no Deps.
+    void (*describe)(nlohmann::json& node) = nullptr;
 };
 
 // A row of a service table.
@@ -253,6 +305,74 @@ int leaf(const Call<typename RunTraits<decltype(Run)>::Deps>& call) {
     if constexpr (!std::is_same_v<decltype(Define), std::nullptr_t>) Define(app, options);
     if (auto rc = parse_cli(app, call.ctx(), call.args())) return *rc;
     return Run(options, call.deps());
+}
+
+// How `opt`'s value completes, as a tree's value object: {"kind", ...}.
+inline nlohmann::json completion_of(CLI::Option& opt) {
+    for (int i = 0;; ++i) {
+        CLI::Validator* v = nullptr;
+        try {
+            v = opt.get_validator(i);
+        } catch (const CLI::OptionNotFound&) {
+            break;
+        }
+        const std::string& name = v->get_name();
+        if (name.rfind(completion_tag, 0) == 0) return nlohmann::json::parse(name.substr(completion_tag.size()));
+    }
+    if (opt.get_items_expected_max() == 0) return {{"kind", "none"}};  // a flag: expected(0)
+    std::string type = opt.get_type_name() + ":";
+    for (std::size_t start = 0, colon; (colon = type.find(':', start)) != std::string::npos; start = colon + 1) {
+        std::string part = type.substr(start, colon - start);
+        if (part == "FILE" || part == "PATH") return {{"kind", "file"}};
+        if (part == "DIR" || part == "DIRECTORY") return {{"kind", "directory"}};
+    }
+    return {{"kind", "text"}};
+}
+
+// The options and arguments of a leaf's app (its help flags left out: every command has them).
+inline void describe_app(CLI::App& app, nlohmann::json& node) {
+    nlohmann::json options = nlohmann::json::array(), args = nlohmann::json::array();
+    for (CLI::Option* opt : app.get_options()) {
+        if (opt == app.get_help_ptr() || opt == app.get_help_all_ptr() || opt->get_group().empty()) continue;
+        nlohmann::json value = completion_of(*opt);
+        if (!opt->get_snames().empty() || !opt->get_lnames().empty()) {
+            nlohmann::json names = nlohmann::json::array();
+            for (const auto& n : opt->get_snames()) names.push_back("-" + n);
+            for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+            nlohmann::json o{{"names", names}, {"summary", opt->get_description()}};
+            o.update(value);
+            options.push_back(std::move(o));
+        } else if (opt->get_positional()) {
+            nlohmann::json a{{"name", opt->get_name(true)}, {"summary", opt->get_description()}};
+            a.update(value);
+            if (a["kind"] == "none") a["kind"] = "text";
+            if (opt->get_items_expected_max() > 1) a["many"] = true;
+            args.push_back(std::move(a));
+        }
+    }
+    if (!options.empty()) node["options"] = std::move(options);
+    if (!args.empty()) node["args"] = std::move(args);
+}
+
+// A leaf's tree: its CLI::App built exactly as leaf() builds it, then read back.
+template <auto Define, auto Run>
+void describe_leaf(nlohmann::json& node) {
+    typename RunTraits<decltype(Run)>::Options options{};
+    CLI::App app{"", "describe"};
+    house_style(app);
+    if constexpr (!std::is_same_v<decltype(Define), std::nullptr_t>) Define(app, options);
+    describe_app(app, node);
+}
+
+template <const auto& Table>
+void describe_group(nlohmann::json& node) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& row : Table) {
+        nlohmann::json child{{"name", row.name}, {"summary", row.summary}};
+        if (row.describe) row.describe(child);
+        list.push_back(std::move(child));
+    }
+    node["commands"] = std::move(list);
 }
 
 template <class Deps, std::size_t N>
@@ -302,13 +422,13 @@ int dispatch(const std::array<Command<Deps>, N>& table, const Call<Deps>& call) 
 template <auto Define, auto Run>
 constexpr auto command(const char* name, const char* summary, const char* help = nullptr, const char* usage = nullptr) {
     using Deps = typename detail::RunTraits<decltype(Run)>::Deps;
-    return Command<Deps>{name, summary, &detail::leaf<Define, Run>, help, usage};
+    return Command<Deps>{name, summary, &detail::leaf<Define, Run>, help, usage, &detail::describe_leaf<Define, Run>};
 }
 // A leaf row without options (Run still takes its Options struct, usually cli::NoOptions).
 template <auto Run>
 constexpr auto command(const char* name, const char* summary, const char* help = nullptr, const char* usage = nullptr) {
     using Deps = typename detail::RunTraits<decltype(Run)>::Deps;
-    return Command<Deps>{name, summary, &detail::leaf<nullptr, Run>, help, usage};
+    return Command<Deps>{name, summary, &detail::leaf<nullptr, Run>, help, usage, &detail::describe_leaf<nullptr, Run>};
 }
 struct NoOptions {};
 
@@ -320,7 +440,7 @@ int run_group(const Call<typename std::remove_cvref_t<decltype(Table)>::value_ty
 template <const auto& Table>
 constexpr auto group(const char* name, const char* summary, const char* help = nullptr, const char* usage = nullptr) {
     using Deps = typename std::remove_cvref_t<decltype(Table)>::value_type::deps_type;
-    return Command<Deps>{name, summary, &run_group<Table>, help, usage};
+    return Command<Deps>{name, summary, &run_group<Table>, help, usage, &detail::describe_group<Table>};
 }
 
 // Runs the top-level command `name` (a row of a plugin's `commands`).
@@ -384,6 +504,26 @@ public:
     nlohmann::json call(const std::string& service, const nlohmann::json& input) override {
         std::unique_ptr<Deps> deps;
         return cli::serve(Self::services, service, input, factory(deps));
+    }
+
+    // ABI 1.1 describe() (the descriptor's slot, mosaic/sdk.hpp): the tree of top-level
+    // command `command` from the tables, as one JSON document. Needs no instance and no init;
+    // builds no Deps; 2 for a command it does not have, 1 when the tree cannot be written.
+    static int32_t describe_command(const char* command, mosaic_sink_fn sink, void* sink_ctx) noexcept {
+        try {
+            if (command == nullptr || sink == nullptr) return exit_usage;
+            for (const auto& row : Self::commands) {
+                if (std::string_view(command) != row.name || row.describe == nullptr) continue;
+                nlohmann::json tree = nlohmann::json::object();
+                row.describe(tree);
+                std::string text = tree.dump();
+                sink(sink_ctx, text.data(), text.size());
+                return 0;
+            }
+            return exit_usage;
+        } catch (...) {
+            return exit_failed;
+        }
     }
 
 private:

@@ -240,6 +240,17 @@ struct Instance {
     std::optional<P> plugin;
 };
 
+using describe_fn = int32_t (*)(const char* command, mosaic_sink_fn sink, void* sink_ctx);
+
+// ABI 1.1 describe(): a plugin class that has `static int32_t describe_command(const char*,
+// mosaic_sink_fn, void*) noexcept` (every mosaic::TablePlugin, mosaic/cli.hpp) describes its
+// command trees; any other leaves the slot NULL.
+template <class P>
+constexpr describe_fn describe_slot() {
+    if constexpr (requires { &P::describe_command; }) return &P::describe_command;
+    else return nullptr;
+}
+
 template <class P>
 struct Descriptor {
     template <std::size_t... I>
@@ -314,7 +325,7 @@ struct Descriptor {
         service_ptrs.data(), static_cast<uint32_t>(service_ptrs.size()),
         &init,               &run,
         &call,               &shutdown,
-        nullptr,  // describe
+        describe_slot<P>(),
     };
 };
 

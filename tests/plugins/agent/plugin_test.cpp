@@ -68,11 +68,25 @@ struct AgentPlugin : ::testing::Test {
 
 }  // namespace
 
-TEST_F(AgentPlugin, DeclaresTheAgentCommandAndNoService) {
+TEST_F(AgentPlugin, DeclaresTheAgentCommandAndItsCompletionService) {
     const auto& d = host.descriptor();
     ASSERT_EQ(d.command_count, 1u);
     EXPECT_STREQ(d.commands[0]->name, "agent");
-    EXPECT_EQ(d.service_count, 0u);
+    ASSERT_EQ(d.service_count, 1u);
+    EXPECT_STREQ(d.services[0]->name, "agent.complete");
+}
+
+TEST_F(AgentPlugin, CompleteServiceAsksTheFleet) {
+    nlohmann::json asked;
+    host.services["fleet.complete"] = [&](const nlohmann::json& in) {
+        asked = in;
+        return std::pair{0, std::string(R"({"values": ["a"]})")};
+    };
+    auto r = host.call("agent.complete", {{"what", "agent"}, {"prefix", "a"}, {"words", {"tail", "a"}}});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(r.json, nlohmann::json({{"values", {"a"}}}));
+    EXPECT_EQ(asked, nlohmann::json({{"what", "agent"}, {"prefix", "a"}}));
+    EXPECT_EQ(host.call("agent.complete", {{"what", "colour"}}).code, 2);
 }
 
 TEST_F(AgentPlugin, SendTypesPreambleAndMessageThenEnterInOneTmuxCall) {

@@ -65,13 +65,28 @@ TEST_F(PluginFixture, DeclaresFleetYoloAndItsServices) {
     EXPECT_STREQ(d.commands[0]->name, "fleet");
     EXPECT_STREQ(d.commands[1]->name, "yolo");
     EXPECT_STREQ(d.commands[2]->name, "compose-contract");
-    ASSERT_EQ(d.service_count, 6u);
+    ASSERT_EQ(d.service_count, 7u);
     EXPECT_STREQ(d.services[0]->name, "fleet.status");
     EXPECT_STREQ(d.services[1]->name, "fleet.doctor");
     EXPECT_STREQ(d.services[2]->name, "fleet.roster");
     EXPECT_STREQ(d.services[3]->name, "fleet.ps");
     EXPECT_STREQ(d.services[4]->name, "fleet.verify");
     EXPECT_STREQ(d.services[5]->name, "fleet.restart");
+    EXPECT_STREQ(d.services[6]->name, "fleet.complete");
+}
+
+TEST_F(PluginFixture, CompleteServiceGivesTheRostersAgentNamesAndRunsNothing) {
+    auto none = host.call("fleet.complete", {{"what", "agent"}, {"prefix", ""}});
+    EXPECT_EQ(none.code, 0) << none.error;
+    EXPECT_EQ(none.json, nlohmann::json({{"values", nlohmann::json::array()}}));  // no roster yet
+    roster("version: 1\nagents:\n  - { name: coder-1, runtime: claude }\n  - { name: reviewer, runtime: codex }\n");
+    auto all = host.call("fleet.complete", {{"what", "agent"}, {"prefix", ""}});
+    EXPECT_EQ(all.json, nlohmann::json({{"values", {"coder-1", "reviewer"}}}));
+    auto some = host.call("fleet.complete", {{"what", "agent"}, {"prefix", "rev"}});
+    EXPECT_EQ(some.json, nlohmann::json({{"values", {"reviewer"}}}));
+    auto bad = host.call("fleet.complete", {{"what", "colour"}});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_TRUE(ran().empty());
 }
 
 TEST_F(PluginFixture, StartPrintsEachUnit) {
