@@ -58,9 +58,11 @@ _mosaic() {
     case $cmd in
         plugins)
             if ((COMP_CWORD == cmd_index + 1)) && [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "list new" -- "$cur"))
+                COMPREPLY=($(compgen -W "list verify new" -- "$cur"))
             elif [[ ${COMP_WORDS[cmd_index + 1]} == new ]]; then
                 ((COMP_CWORD == cmd_index + 3)) && COMPREPLY=($(compgen -d -- "$cur"))
+            elif [[ ${COMP_WORDS[cmd_index + 1]} == verify ]]; then
+                COMPREPLY=($(compgen -W "--json --timeout --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "--json --strict --help" -- "$cur"))
             fi ;;
@@ -104,7 +106,7 @@ _mosaic() {
             _describe -t commands 'mosaic command' commands ;;
         argument)
             case $line[1] in
-                plugins) _arguments '1:subcommand:(list new)' '--json[print one JSON document]' \
+                plugins) _arguments '1:subcommand:(list verify new)' '--json[print one JSON document]' \
                              '--strict[exit 1 unless every plugin is ok or disabled]' ;;
                 completion) _arguments '1:shell:(bash zsh fish)' ;;
                 doctor) _arguments '--json[print one JSON document]' ;;
@@ -202,6 +204,7 @@ complete -c mosaic -n __mosaic_needs_command -f -s h -l help -d 'show help'
 complete -c mosaic -n __mosaic_needs_command -f -l version -d 'show the version'
 complete -c mosaic -n __mosaic_needs_command -f -a '(__mosaic_commands)'
 complete -c mosaic -n '__mosaic_using_command plugins' -f -a list -d 'list installed plugins'
+complete -c mosaic -n '__mosaic_using_command plugins' -f -a verify -d 'load each plugin and check it'
 complete -c mosaic -n '__mosaic_using_command plugins' -f -a new -d 'write a new plugin project'
 complete -c mosaic -n '__mosaic_using_command plugins' -f -l json -d 'print one JSON document'
 complete -c mosaic -n '__mosaic_using_command plugins' -f -l strict -d 'exit 1 unless every plugin is ok or disabled'

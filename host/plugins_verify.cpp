@@ -18,6 +18,8 @@
 #include <mosaic/plugin_abi.h>
 #include <mosaic/support/json.hpp>
 
+#include "manifest.hpp"
+
 #include "app.hpp"
 #include "commands.hpp"
 #include "loader.hpp"
@@ -37,7 +39,7 @@ const char* const verify_help =
     "  exports       the library exports mosaic_plugin_query and nothing else\n"
     "  library       it loads; its descriptor has the host's ABI major and no newer minor,\n"
     "                and says what the manifest says (name, version, commands, services)\n"
-    "  command tree  (ABI 1.1) describe() answers a JSON object for each of its commands\n"
+    "  command tree  (ABI 1.1) describe() gives valid trees, the ones the manifest holds\n"
     "  start         init() succeeds\n"
     "  doctor        a declared '<plugin>.doctor' service answers as docs/services.md says\n"
     "A crash, or no answer within the timeout (default 10 s), is a failure of that plugin.\n"
@@ -94,23 +96,27 @@ void check_exports(const PluginEntry& p, Report& report) {
                   "link with mosaic_add_plugin(), whose version script exports the entry point alone"});
 }
 
-void sink_to_string(void* ctx, const char* data, size_t len) { static_cast<std::string*>(ctx)->append(data, len); }
-
-// ABI 1.1: describe() of each command, when the plugin has one.
+// ABI 1.1: describe() gives a valid tree for each command, and the manifest holds that tree
+// (the manifest file itself: discovery's copy leaves trees out).
 void check_tree(const PluginEntry& p, const mosaic_plugin_v1& d, Report& report) {
     if (!MOSAIC_ABI_HAS_FIELD(&d, mosaic_plugin_v1, describe) || d.describe == nullptr) return;
-    for (const auto& c : p.manifest->commands) {
-        report.stage("describing command '" + c.name + "'");
-        std::string tree;
-        int32_t rc = d.describe(c.name.c_str(), &sink_to_string, &tree);
-        if (rc != 0) continue;  // no tree for this command
-        try {
-            if (!support::parse_json_limited(tree).is_object()) throw std::runtime_error("it is not a JSON object");
-        } catch (const std::exception& e) {
-            return report.check({"command tree", false, "describe('" + c.name + "') answered unusable JSON: " + e.what(), ""});
-        }
+    report.stage("describing its commands");
+    manifest::Manifest on_file, described;
+    try {
+        on_file = manifest::load(p.manifest_path);
+        described = on_file;
+        for (auto& c : described.commands) c.tree.clear();
+        manifest::describe_trees(d, described);
+    } catch (const std::exception& e) {
+        return report.check({"command tree", false, e.what(), ""});
     }
-    report.check({"command tree", true, "describe() answers for its commands", ""});
+    auto as_json = [](const std::string& tree) { return tree.empty() ? nlohmann::json() : nlohmann::json::parse(tree); };
+    for (std::size_t i = 0; i < on_file.commands.size() && i < described.commands.size(); ++i)
+        if (as_json(on_file.commands[i].tree) != as_json(described.commands[i].tree))
+            return report.check({"command tree", false,
+                                 "the manifest's tree of command '" + on_file.commands[i].name + "' is not the one describe() gives",
+                                 "write the manifest again: mosaic-plugin-manifest " + p.library_path + " --output " + p.manifest_path});
+    report.check({"command tree", true, "describe() gives the trees the manifest holds", ""});
 }
 
 void check_doctor(Session& session, const PluginEntry& p, Report& report) {

@@ -203,3 +203,23 @@ TEST(AbiOnePointOne, APluginAsksTheHostsVersionAndItsOwnDirectories) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, (home / "config").string())) << r.err;
 }
+
+// ABI 1.1 describe(): the tree a plugin gives is the one its manifest holds, or verify says
+// which command differs and how to write the manifest again.
+TEST(PluginsVerify, ComparesTheManifestsCommandTreesWithWhatDescribeGives) {
+    Verify v;
+    install_fixture(v.dir, "fixture-tree");
+    auto r = v.run({"plugins", "verify", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(v.checks(json::parse(r.out), "fixture-tree")["command tree"]["ok"], true) << r.out;
+    json m = json::parse(std::ifstream(v.dir / "fixture-tree.plugin.json"));
+    ASSERT_TRUE(m["commands"][0].contains("tree")) << m.dump();
+    m["commands"][0]["tree"]["commands"].erase(0);  // a stale manifest: one subcommand short
+    write_manifest(v.dir, m);
+    r = v.run({"plugins", "verify", "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    auto c = v.checks(json::parse(r.out), "fixture-tree")["command tree"];
+    EXPECT_EQ(c["ok"], false);
+    EXPECT_EQ(c["detail"], "the manifest's tree of command 'fixture-tree' is not the one describe() gives") << c;
+    EXPECT_TRUE(contains(c["fix"], "mosaic-plugin-manifest")) << c;
+}
