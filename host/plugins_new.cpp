@@ -1,5 +1,5 @@
 // `mosaic plugins new NAME [DIR]`: writes a complete out-of-tree plugin project (CMake with
-// find_package(MosaicSDK) and mosaic_add_plugin, one command in the shape of mosaic/cli.hpp,
+// find_package(MosaicSDK) and mosaic_add_plugin, a command with two subcommands in the shape of mosaic/cli.hpp,
 // a FakeHost test registered with ctest, a README) from the templates below, which are data.
 // Every file is written atomically; on a failure nothing of the project is left behind.
 
@@ -34,7 +34,8 @@ const char* const plugins_new_help =
     "Writes a new plugin project into DIR (default: ./NAME), to build out of tree against the\n"
     "installed Mosaic SDK (package mosaic-sdk-dev):\n"
     "  CMakeLists.txt         find_package(MosaicSDK), mosaic_add_plugin(NAME ...), the test\n"
-    "  src/NAME.cpp           one command, 'mosaic NAME [WHO] [--json]', in the house shape\n"
+    "  src/NAME.cpp           the command 'mosaic NAME' with two subcommands (greet [WHO] [--json],\n"
+    "                         version), in the house shape\n"
     "                         (a command table, an options struct, define_x and run_x, Deps)\n"
     "  tests/NAME_test.cpp    GoogleTest with the in-process FakeHost, registered with ctest\n"
     "  README.md              how to build, test, install to a prefix and have mosaic find it\n"
@@ -123,12 +124,25 @@ constexpr const char* greet_help =
     "\n"
     "exit status: 0 ok; 2 bad input (an empty name).";
 
+// `mosaic @NAME@ version`: a command without options. ctx.host_version() is ABI 1.1.
+int run_version(const mosaic::cli::NoOptions&, Deps& d) {
+    d.ctx.out("@NAME@ " PLUGIN_VERSION " (mosaic " + d.ctx.host_version() + ")\n");
+    return 0;
+}
+
+// The subcommands of `mosaic @NAME@`, one row each: add a row (and its run_x) for a new one.
+// --help, `help <command>` and shell completion of them all come from this table.
+constexpr std::array @IDENT@_commands{
+    mosaic::cli::command<&define_greet, &run_greet>("greet", "print a greeting", greet_help),
+    mosaic::cli::command<&run_version>("version", "print the plugin's version and mosaic's"),
+};
+
 class @CLASS@Plugin final : public mosaic::TablePlugin<@CLASS@Plugin, Deps> {
 public:
     static constexpr mosaic::PluginInfo info{"@NAME@", PLUGIN_VERSION, "@NAME@ authors", "the @NAME@ plugin"};
     static constexpr std::array commands{
-        mosaic::cli::command<&define_greet, &run_greet>("@NAME@", "print a greeting", greet_help,
-                                                        "@NAME@ [WHO] [--json]"),
+        mosaic::cli::group<@IDENT@_commands>("@NAME@", "the @NAME@ plugin's commands", nullptr,
+                                              "@NAME@ greet [WHO] [--json] | version"),
     };
     static constexpr std::array<mosaic::cli::Service<Deps>, 0> services{};
     static std::unique_ptr<Deps> make_deps(const mosaic::Context& ctx) { return std::make_unique<Deps>(Deps{ctx}); }
@@ -152,7 +166,7 @@ using mosaic::testing::FakeHost;
 
 TEST(@CLASS@Command, GreetsTheWorldByDefault) {
     FakeHost host;
-    auto r = host.run("@NAME@", {});
+    auto r = host.run("@NAME@", {"greet"});
     EXPECT_EQ(r.code, 0) << r.error;
     EXPECT_EQ(r.out, "Hello, world, from @NAME@!\n");
     EXPECT_EQ(r.err, "");
@@ -160,16 +174,23 @@ TEST(@CLASS@Command, GreetsTheWorldByDefault) {
 
 TEST(@CLASS@Command, JsonIsOneDocument) {
     FakeHost host;
-    auto r = host.run("@NAME@", {"Ada", "--json"});
+    auto r = host.run("@NAME@", {"greet", "Ada", "--json"});
     EXPECT_EQ(r.code, 0) << r.error;
     EXPECT_EQ(nlohmann::json::parse(r.out)["greeting"], "Hello, Ada, from @NAME@!");
 }
 
 TEST(@CLASS@Command, AnEmptyNameIsAUsageError) {
     FakeHost host;
-    auto r = host.run("@NAME@", {""});
+    auto r = host.run("@NAME@", {"greet", ""});
     EXPECT_EQ(r.code, 2);
     EXPECT_EQ(r.error, "the name to greet must not be empty");
+}
+
+TEST(@CLASS@Command, VersionNamesThePluginAndTheHost) {
+    FakeHost host;
+    auto r = host.run("@NAME@", {"version"});
+    EXPECT_EQ(r.code, 0) << r.error;
+    EXPECT_EQ(r.out, std::string("@NAME@ 0.1.0 (mosaic ") + FakeHost::host_version + ")\n");
 }
 )tpl";
 
@@ -193,7 +214,9 @@ It needs the Mosaic SDK (`apt install mosaic-sdk-dev`, or from a Mosaic checkout
     cmake --build build
     ctest --test-dir build --output-on-failure
 
-Run it without installing anything: `mosaic --plugin-dir build/plugins @NAME@`.
+Run it without installing anything: `mosaic --plugin-dir build/plugins @NAME@ greet`
+(`mosaic --plugin-dir build/plugins @NAME@ --help` lists its commands; each is a row of the
+table in `src/@NAME@.cpp`).
 A plugin is two files, `@NAME@.so` and its manifest `@NAME@.plugin.json`, generated from the
 library at build time; keep them together.
 

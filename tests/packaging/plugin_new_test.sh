@@ -69,8 +69,8 @@ fi
 sdk_dir=$(sed -n 's/^MosaicSDK_DIR:PATH=//p' "$demo/build/CMakeCache.txt")
 case $sdk_dir in "$sdk"/*) ;; *) fail "MosaicSDK came from '$sdk_dir', not the installed $sdk" ;; esac
 if ctest --test-dir "$demo/build" --output-on-failure >"$work/ctest.log" 2>&1; then
-  grep -q "100% tests passed, 0 tests failed out of 3" "$work/ctest.log" ||
-    fail "the project's ctest did not run its 3 tests: $(tail -n 5 "$work/ctest.log")"
+  grep -q "100% tests passed, 0 tests failed out of 4" "$work/ctest.log" ||
+    fail "the project's ctest did not run its 4 tests: $(tail -n 5 "$work/ctest.log")"
 else
   cat "$work/ctest.log" >&2
   fail "the project's ctest failed"
@@ -90,9 +90,9 @@ abi=$(python3 -c 'import json, sys; a = json.load(open(sys.argv[1]))["abi"]; pri
 [ "$abi" = "$abi_major.$abi_minor" ] || fail "demo.plugin.json says ABI '$abi', not $abi_major.$abi_minor"
 
 # --- found and run by mosaic --------------------------------------------------------------
-out=$("$mosaic" --plugin-dir "$plugins" demo Packager) || fail "mosaic --plugin-dir ... demo failed"
+out=$("$mosaic" --plugin-dir "$plugins" demo greet Packager) || fail "mosaic --plugin-dir ... demo greet failed"
 [ "$out" = "Hello, Packager, from demo!" ] || fail "mosaic demo printed '$out'"
-out=$(MOSAIC_PLUGIN_PATH=$plugins "$mosaic" demo --json) || fail "MOSAIC_PLUGIN_PATH=... mosaic demo failed"
+out=$(MOSAIC_PLUGIN_PATH=$plugins "$mosaic" demo greet --json) || fail "MOSAIC_PLUGIN_PATH=... mosaic demo greet failed"
 [ "$out" = '{"greeting":"Hello, world, from demo!"}' ] || fail "mosaic demo --json printed '$out'"
 if out=$("$mosaic" --plugin-dir "$plugins" plugins list --strict); then
   grep -Eq "^demo +0\\.1\\.0 +$abi_major\\.$abi_minor +ok +$plugins/demo\\.plugin\\.json\$" <<<"$out" ||
@@ -100,20 +100,29 @@ if out=$("$mosaic" --plugin-dir "$plugins" plugins list --strict); then
 else
   fail "plugins list --strict failed: $out"
 fi
+out=$("$mosaic" --plugin-dir "$plugins" demo version) || fail "mosaic demo version failed"
+[ "$out" = "demo 0.1.0 (mosaic $("$mosaic" --version | cut -d' ' -f2))" ] || fail "mosaic demo version printed '$out'"
+# Its subcommands complete, from its manifest (schema 2, written from describe()), no library opened.
+out=$("$mosaic" --plugin-dir "$plugins" completion --line -- demo '') || fail "completion --line -- demo '' failed"
+[ "$out" = "$(printf 'words\ngreet\nversion')" ] || fail "completion of 'mosaic demo <TAB>' gave: $out"
+out=$("$mosaic" --plugin-dir "$plugins" completion --line -- demo greet --j) || fail "completion of an option failed"
+[ "$out" = "$(printf 'words\n--json')" ] || fail "completion of 'mosaic demo greet --j<TAB>' gave: $out"
+# And it passes plugins verify: loaded in a child, one export, manifest and trees agree, starts.
+out=$("$mosaic" --plugin-dir "$plugins" plugins verify demo) || fail "plugins verify demo failed: $out"
 set +e
-err=$("$mosaic" --plugin-dir "$plugins" demo "" 2>&1 >/dev/null)
+err=$("$mosaic" --plugin-dir "$plugins" demo greet "" 2>&1 >/dev/null)
 rc=$?
 set -e
 [ "$rc" -eq 2 ] && [ "$err" = "mosaic: error: the name to greet must not be empty" ] ||
-  fail "mosaic demo '' exited $rc with '$err', expected 2 and the usage error"
+  fail "mosaic demo greet '' exited $rc with '$err', expected 2 and the usage error"
 
 # The README's way for one user: the XDG data directory, which mosaic searches with nothing set.
 cmake -S "$demo" -B "$demo/build" -DMOSAIC_PLUGIN_INSTALL_DIR=share/mosaic/plugins >/dev/null
 cmake --install "$demo/build" --prefix "$HOME/.local" >/dev/null
 [ -f "$XDG_DATA_HOME/mosaic/plugins/demo.plugin.json" ] ||
   fail "-DMOSAIC_PLUGIN_INSTALL_DIR=share/mosaic/plugins did not install into $XDG_DATA_HOME/mosaic/plugins"
-out=$("$mosaic" demo Home) || fail "mosaic demo, installed in the XDG data directory, failed"
-[ "$out" = "Hello, Home, from demo!" ] || fail "mosaic demo (XDG data directory) printed '$out'"
+out=$("$mosaic" demo greet Home) || fail "mosaic demo, installed in the XDG data directory, failed"
+[ "$out" = "Hello, Home, from demo!" ] || fail "mosaic demo greet (XDG data directory) printed '$out'"
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
 echo "plugins new: a project built, tested and installed against the installed SDK, run by mosaic"
