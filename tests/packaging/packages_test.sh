@@ -70,7 +70,11 @@ has() {
 has mosaic Provides "mosaic-abi-$abi_major \\(= $abi_major\\.$abi_minor\\)"
 for p in $plugins; do has mosaic Suggests "mosaic-plugin-$p"; done
 has mosaic Depends "libc6.*"
-has mosaic Depends "libstdc\\+\\+6.*"
+# The host links the C++ runtime in (host/CMakeLists.txt, faster start-up); the unwinder it
+# shares with the plugins, and the plugins' own libstdc++, come from their packages' Depends.
+has mosaic Depends "libgcc-s1.*"
+if field mosaic Depends | grep -q "libstdc++"; then fail "mosaic: Depends on libstdc++6, which the host links in"; fi
+for p in $plugins; do has "mosaic-plugin-$p" Depends "libstdc\\+\\+6.*"; done
 for p in $plugins; do
   has "mosaic-plugin-$p" Depends "mosaic-abi-$abi_major \\(>= $abi_major\\.$abi_minor\\)"
   has "mosaic-plugin-$p" Depends "libc6.*"
