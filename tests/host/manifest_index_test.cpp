@@ -71,7 +71,8 @@ TEST(ManifestIndex, KeepsOnlyTheTreeAskedFor) {
     m.name = "two";
     m.library = "two.so";
     m.commands = {{"one", "s", "", R"({"args":[{"kind":"text","name":"a\tb"}]})"}, {"two", "s", "", "{}"}};
-    auto rec = ManifestIndex::parse_record(ManifestIndex::encode_record("two.plugin.json", {1, 2, 3}, m));
+    const std::string line = ManifestIndex::encode_record("two.plugin.json", {1, 2, 3}, m);  // rec views into it
+    auto rec = ManifestIndex::parse_record(line);
     ASSERT_TRUE(rec.has_value());
     auto all = ManifestIndex::decode_value(rec->value);
     ASSERT_TRUE(all.has_value());
