@@ -19,6 +19,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-30}
 build=${2:-$root/build-fuzz}
+# Absolute: each target runs from a directory of its own.
+case "$build" in /*) ;; *) build=$PWD/$build ;; esac
 jobs=${MOSAIC_FUZZ_JOBS:-1}
 seed_flag=()
 if [ -n "${MOSAIC_FUZZ_SEED:-}" ]; then
