@@ -31,6 +31,13 @@ std::string home_dir() {
     return "/";
 }
 
+// ${XDG_CACHE_HOME} when it is absolute, else $HOME/.cache; nullopt without either.
+std::optional<std::string> cache_home() {
+    if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute()) return *c;
+    if (auto h = env("HOME"); h && !h->empty()) return *h + "/.cache";
+    return std::nullopt;
+}
+
 std::string absolute(const std::string& p) {
     std::error_code ec;
     auto a = fs::absolute(p, ec);
@@ -79,12 +86,7 @@ const Discovery& Session::discovery() {
     rules.host_abi_major = MOSAIC_ABI_MAJOR;
     rules.host_abi_minor = MOSAIC_ABI_MINOR;
     rules.tree_of = tree_of_;
-    if (!in.setuid) {
-        if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute())
-            rules.index_dir = *c + "/mosaic/plugin-index";
-        else if (in.home && !in.home->empty())
-            rules.index_dir = *in.home + "/.cache/mosaic/plugin-index";
-    }
+    if (auto c = cache_home(); c && !in.setuid) rules.index_dir = *c + "/mosaic/plugin-index";
     if (env_is_1("MOSAIC_DEBUG_PLUGINS")) {
         rules.debug = [](const std::string& m) { output::err("mosaic: plugins: " + m + "\n"); };
         if (in.setuid) rules.debug("set-uid process: MOSAIC_PLUGIN_PATH, XDG_DATA_HOME and MOSAIC_PLUGIN_SYSTEM_PATH ignored");
@@ -110,8 +112,7 @@ HostSettings Session::host_settings() {
     if (auto c = env("CLAUDE_HOME"); c && !c->empty()) s.claude_home = absolute(*c);
     else s.claude_home = home_dir() + "/.claude";
     s.executable = executable_path();
-    if (auto c = env("XDG_CACHE_HOME"); c && fs::path(*c).is_absolute()) s.cache_home = *c;
-    else s.cache_home = home_dir() + "/.cache";
+    s.cache_home = cache_home().value_or(home_dir() + "/.cache");
     s.debug_log = env_is_1("MOSAIC_DEBUG");
     s.debug_plugins = env_is_1("MOSAIC_DEBUG_PLUGINS");
     return s;

@@ -6,7 +6,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 
-#include <cerrno>
+#include <optional>
 #include <cstdio>
 #include <cstring>
 
@@ -15,6 +15,8 @@
 #include <stdexcept>
 
 #include <boost/dll/shared_library.hpp>
+
+#include <mosaic/support/file.hpp>
 
 namespace mosaic::host {
 
@@ -86,18 +88,9 @@ std::string unloadable_reason(const std::string& path) {
 }
 
 namespace {
-std::vector<char> read_whole(const std::string& path) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) throw std::runtime_error("cannot read '" + path + "': " + std::strerror(errno));
-    std::vector<char> bytes;
-    char chunk[65536];
-    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0;) bytes.insert(bytes.end(), chunk, chunk + n);
-    return bytes;
-}
-
 // A copy of the T at `offset` (copied: the offset need not be aligned).
 template <class T>
-T at(const std::vector<char>& bytes, std::uint64_t offset, const std::string& path) {
+T at(const std::string& bytes, std::uint64_t offset, const std::string& path) {
     if (offset > bytes.size() || bytes.size() - offset < sizeof(T))
         throw std::runtime_error("'" + path + "' is malformed: an ELF table points past its end");
     T value;
@@ -108,7 +101,9 @@ T at(const std::vector<char>& bytes, std::uint64_t offset, const std::string& pa
 
 std::vector<std::string> exported_symbols(const std::string& library) {
     if (std::string why = unloadable_reason(library); !why.empty()) throw std::runtime_error("'" + library + "': " + why);
-    const std::vector<char> bytes = read_whole(library);
+    const std::optional<std::string> file = support::read_file(library);  // mosaic::Error names it
+    if (!file) throw std::runtime_error("'" + library + "' does not exist");
+    const std::string& bytes = *file;
     const auto h = at<Elf64_Ehdr>(bytes, 0, library);
     std::vector<std::string> names;
     for (std::uint16_t i = 0; i < h.e_shnum; ++i) {
